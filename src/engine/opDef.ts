@@ -1,0 +1,127 @@
+/**
+ * What one op-table entry holds, and the kernel context the tape hands to it.
+ * Kernels read and write a shared float64 arena by offset, so an op costs no allocation.
+ */
+import type { Shape } from './tensor';
+import { sameShape, shapeStr } from './tensor';
+
+/** Per-node attributes: only the ops that need one read it. */
+export interface Attrs {
+  /** pow exponent, scale factor, comparison threshold */
+  readonly p?: number;
+  /** reduction, softmax, slice and concat axis */
+  readonly axis?: number;
+  /** reshape and broadcastTo target */
+  readonly shape?: Shape;
+  /** slice [start, end) along axis */
+  readonly start?: number;
+  readonly end?: number;
+}
+
+export const NO_ATTRS: Attrs = Object.freeze({});
+
+/**
+ * The context a kernel runs in. The tape reuses one object; fields are valid during the call only.
+ * Backward rules add each input's contribution into `C[k]` at offset `c[k]` (a zeroed buffer when
+ * stepping, the gradient accumulator in `backward()`), and touch nothing else.
+ */
+export interface Ctx {
+  V: Float64Array;
+  /** output offset, size and shape */
+  o: number;
+  n: number;
+  shape: Shape;
+  /** input offsets, sizes and shapes */
+  x: number[];
+  xn: number[];
+  xs: Shape[];
+  attrs: Attrs;
+  /** relu'(0) (and the share of a tie in maximum/minimum): 0 by default */
+  relu0: number;
+  /** upstream gradient dL/d(output) */
+  G: Float64Array;
+  g: number;
+  /** contribution buffers, one per input */
+  C: Float64Array[];
+  c: number[];
+  /** whether input k needs its contribution (constants do not) */
+  need: boolean[];
+}
+
+export type Domain = readonly [lo: number, hi: number];
+
+export interface OpTest {
+  shapes: Shape[];
+  attrs?: Attrs;
+  /** one domain for every input, or one per input */
+  domain: Domain | readonly Domain[];
+}
+
+export interface OpDef {
+  /** short display label for graph nodes */
+  label: string;
+  /** LaTeX of the local derivative, read by the explainer */
+  latex: string;
+  /** number of inputs; -1 for any number (concat) */
+  arity: number;
+  /** output shape; throws `op: ... (input k)` when the inputs do not fit */
+  shape(xs: readonly Shape[], attrs: Attrs, name: string): Shape;
+  forward(c: Ctx): void;
+  backward(c: Ctx): void;
+  /** smallest distance of the current inputs from a point where the derivative jumps */
+  kink?(c: Ctx): number;
+  /** what the table-driven gradient check samples (empty for leaves) */
+  tests: readonly OpTest[];
+}
+
+export class ShapeError extends Error {}
+
+export function fail(name: string, msg: string, input?: number): never {
+  throw new ShapeError(`${name}: ${msg}${input === undefined ? '' : ` (input ${input + 1})`}`);
+}
+
+export function sameShapes(xs: readonly Shape[], _a: Attrs, name: string): Shape {
+  for (let k = 1; k < xs.length; k++) {
+    if (!sameShape(xs[0], xs[k])) fail(name, `shapes ${shapeStr(xs[0])} and ${shapeStr(xs[k])} do not match`, k);
+  }
+  return xs[0];
+}
+
+const oneInput = (xs: readonly Shape[]): Shape => xs[0];
+
+/**
+ * An elementwise unary op from its scalar function and its derivative written with the input x and
+ * output y (tanh' = 1 - y^2 needs only y).
+ */
+export function unary(
+  label: string,
+  latex: string,
+  f: (x: number) => number,
+  df: (x: number, y: number, relu0: number) => number,
+  domain: Domain,
+  kinkAt?: number,
+): OpDef {
+  return {
+    label,
+    latex,
+    arity: 1,
+    shape: oneInput,
+    forward(c) {
+      const V = c.V, o = c.o, a = c.x[0];
+      for (let i = 0; i < c.n; i++) V[o + i] = f(V[a + i]);
+    },
+    backward(c) {
+      const V = c.V, G = c.G, C = c.C[0], o = c.o, a = c.x[0], g = c.g, k = c.c[0], r = c.relu0;
+      for (let i = 0; i < c.n; i++) C[k + i] += G[g + i] * df(V[a + i], V[o + i], r);
+    },
+    kink:
+      kinkAt === undefined
+        ? undefined
+        : (c) => {
+            let d = Infinity;
+            for (let i = 0; i < c.n; i++) d = Math.min(d, Math.abs(c.V[c.x[0] + i] - kinkAt));
+            return d;
+          },
+    tests: [{ shapes: [[3, 2]], domain }],
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * Every entry of the op table gets a central-difference gradient check on every test case it
+ * declares, so an op is tested the moment it is added.
+ */
+import { describe, expect, it } from 'vitest';
+import { gradcheck } from '../../src/engine/gradcheck';
+import type { Domain, OpTest } from '../../src/engine/opDef';
+import { OPS, OP_NAMES } from '../../src/engine/ops';
+import type { Tensor } from '../../src/engine/tensor';
+import { sizeOf } from '../../src/engine/tensor';
+import { mulberry32 } from '../../src/engine/random';
+
+function sample(test: OpTest, rand: () => number): Tensor[] {
+  return test.shapes.map((shape, k) => {
+    const d = (Array.isArray(test.domain[0]) ? (test.domain as readonly Domain[])[k] : test.domain) as Domain;
+    const data = new Float64Array(sizeOf(shape));
+    for (let i = 0; i < data.length; i++) data[i] = d[0] + (d[1] - d[0]) * rand();
+    return { shape, data };
+  });
+}
+
+const cases = OP_NAMES.flatMap((name) => OPS[name].tests.map((test, i) => ({ name, i, test })));
+
+describe('op table', () => {
+  it('has a test for every op that takes inputs', () => {
+    for (const name of OP_NAMES) if (OPS[name].arity !== 0) expect(OPS[name].tests.length, name).toBeGreaterThan(0);
+  });
+
+  it.each(cases)('$name (case $i): analytic gradient matches central differences', ({ name, test }) => {
+    const rand = mulberry32(1234 + name.length);
+    // weight the outputs so a wrong sign or a swapped index cannot cancel out in the sum
+    const f = (g: import('../../src/engine/graph').Graph, xs: import('../../src/engine/tape').NodeId[]) => {
+      const y = g.apply(name, xs, test.attrs);
+      const shape = g.shapeOf(y);
+      const w = new Float64Array(sizeOf(shape)).map((_v, i) => 0.5 + ((i * 7919) % 13) / 13);
+      return g.sum(g.mul(y, g.constant({ shape, data: w })));
+    };
+    let checked = 0;
+    for (let trial = 0; trial < 10 && checked < 3; trial++) {
+      const r = gradcheck(f, sample(test, rand), { tol: 1e-6 });
+      if (r.status === 'near-kink') continue; // resample: a kink is not a mismatch
+      expect(r.status, `${name}: worst ${JSON.stringify(r.worst)}`).toBe('pass');
+      checked++;
+    }
+    expect(checked).toBe(3);
+  });
+});
