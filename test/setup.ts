@@ -1,6 +1,7 @@
 /**
  * toBeAllclose: |actual - expected| <= atol + rtol * |expected| elementwise, like numpy.allclose,
- * with the worst entry named in the failure message.
+ * with the worst entry named in the failure message. `floor` adds floor * max|expected| to atol: the
+ * rounding noise of a sum whose terms cancel, relative to the size of the tensor it sits in.
  */
 import { expect } from 'vitest';
 
@@ -15,9 +16,11 @@ function flatten(x: unknown, out: number[] = []): number[] {
 }
 
 expect.extend({
-  toBeAllclose(received: unknown, expected: unknown, opts: { rtol?: number; atol?: number } = {}) {
-    const rtol = opts.rtol ?? 1e-9, atol = opts.atol ?? 0;
+  toBeAllclose(received: unknown, expected: unknown, opts: { rtol?: number; atol?: number; floor?: number } = {}) {
     const a = flatten(received), b = flatten(expected);
+    let scale = 0;
+    for (const v of b) if (Number.isFinite(v)) scale = Math.max(scale, Math.abs(v));
+    const rtol = opts.rtol ?? 1e-9, atol = (opts.atol ?? 0) + (opts.floor ?? 0) * scale;
     if (a.length !== b.length) return { pass: false, message: () => `length ${a.length} != ${b.length}` };
     let worst = -1, worstExcess = 0;
     for (let i = 0; i < a.length; i++) {
@@ -35,7 +38,7 @@ expect.extend({
 });
 
 declare module 'vitest' {
-  interface Matchers<T = unknown> {
-    toBeAllclose(expected: Num | { data: Float64Array }, opts?: { rtol?: number; atol?: number }): T;
+  interface Matchers<T = any> {
+    toBeAllclose(expected: Num | { data: Float64Array }, opts?: { rtol?: number; atol?: number; floor?: number }): T;
   }
 }

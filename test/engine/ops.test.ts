@@ -19,7 +19,7 @@ function sample(test: OpTest, rand: () => number): Tensor[] {
   });
 }
 
-const cases = OP_NAMES.flatMap((name) => OPS[name].tests.map((test, i) => ({ name, i, test })));
+const cases = OP_NAMES.flatMap((name) => (OPS[name].tests as readonly OpTest[]).map((test, i) => ({ name, i, test })));
 
 describe('op table', () => {
   it('has a test for every op that takes inputs', () => {

@@ -1,0 +1,225 @@
+/**
+ * The BPTT trace of the lecture's RNN as plain JSON: per time step the forward values, dL/dh_t
+ * from the engine, the local factor dh_t/dh_{t-1}, each step's share of dL/dW_h and dL/dW_i, and
+ * flags. log10 |dL/dh_t| is carried as a sum of logs, so it stays exact where float64 gives 0 or ∞.
+ */
+import { Graph } from '../engine/graph';
+import type { NodeId } from '../engine/tape';
+import type { Tensor } from '../engine/tensor';
+import { toNested } from '../engine/tensor';
+import type { Nested } from '../engine/tensor';
+import type { RnnModel } from './rnn';
+import { buildRnn, hiddenSize, isScalar } from './rnn';
+
+export type StepFlag = 'ok' | 'vanishing' | 'exploding' | 'dead' | 'cut' | 'saturated';
+
+export interface BpttStep {
+  t: number;
+  word?: string;
+  a: Nested;
+  h: Nested;
+  /** dL/dh_t in float64, as the engine computed it */
+  dLdh: Nested;
+  /** log10 |dL/dh_t| (the Euclidean norm for vectors), exact beyond float64's range */
+  log10dLdh: number;
+  /** cell'(a_t): relu'(a_t) or 1 - h_t^2 */
+  cellGrad: Nested;
+  /** dh_t/dh_{t-1} = w_h cell'(a_t) for the scalar RNN; null for vectors (see jacobian, gain) */
+  factor: number | null;
+  /** |dL/dh_{t-1}| / |dL/dh_t|: how much this step scales the gradient on its way back */
+  gain: number;
+  /** diag(cell'(a_t)) W_h, for hidden sizes up to 8 */
+  jacobian?: number[][];
+  /** this step's term of the sums dL/dW_h = Σ_t dL/da_t h_{t-1}^T and dL/dW_i = Σ_t dL/da_t x_t^T */
+  contribWh: Nested;
+  contribWi: Nested;
+  flag: StepFlag;
+}
+
+export interface BpttVerdict {
+  kind: 'healthy' | 'vanishing' | 'exploding' | 'dead';
+  message: string;
+  /** the step whose factor is exactly 0 (dead ReLU), nearest the output */
+  deadAt?: number;
+}
+
+export interface BpttTrace {
+  cell: RnnModel['cell'];
+  scalar: boolean;
+  hidden: number;
+  T: number;
+  label: 0 | 1;
+  z: number;
+  p: number;
+  loss: number;
+  h0: Nested;
+  /** dL/dh_0 .. dL/dh_T and their log10 magnitudes */
+  dL_dh: Nested[];
+  log10_dL_dh: number[];
+  steps: BpttStep[];
+  grads: { W_h: Nested; W_i: Nested; W_o: Nested; h0: Nested; b?: Nested; x: Nested[] };
+  /** first t whose h_t is not finite in float64 */
+  overflowAt?: number;
+  verdict: BpttVerdict;
+}
+
+export interface TraceOptions {
+  reluAtZero?: number;
+  words?: readonly string[];
+  /** orders of magnitude lost (or gained) before a step is flagged vanishing (exploding); 3 by default */
+  flagOrders?: number;
+}
+
+const LOG10E = Math.LOG10E;
+
+function norm(v: Float64Array): number {
+  let s = 0;
+  for (const x of v) s += x * x;
+  return Math.sqrt(s);
+}
+
+function outer(u: Float64Array, v: Float64Array): number[][] {
+  return Array.from(u, (ui) => Array.from(v, (vj) => (ui === 0 ? 0 : ui * vj)));
+}
+
+export function bpttTrace(model: RnnModel, opts: TraceOptions = {}): BpttTrace {
+  const relu0 = opts.reluAtZero ?? 0;
+  const orders = opts.flagOrders ?? 3;
+  const g = new Graph({ reluAtZero: relu0 });
+  const n = buildRnn(g, model);
+  const grads = g.backward(n.loss);
+  const scalar = isScalar(model), H = hiddenSize(model), T = model.x.length;
+  const val = (id: NodeId): Float64Array => g.value(id).data;
+  const nested = (t: Tensor): Nested => toNested(t);
+  const Wh = model.W_h.data;
+  const z = g.scalar(n.z);
+
+  // log10 |dL/dz|: dL/dz = -sigmoid(-z) (happy) or sigmoid(z) (sad); log sigmoid(u) = -softplus(-u)
+  const u = model.label === 1 ? -z : z;
+  const log10dz = -(Math.max(-u, 0) + Math.log1p(Math.exp(-Math.abs(u)))) * LOG10E;
+  const Wo = model.W_o.data;
+  let v = Float64Array.from(Wo, (w) => (model.label === 1 ? -w : w)); // direction of dL/dh_T
+  const woNorm = norm(v);
+  v = v.map((x) => x / woNorm);
+  const logs = new Array<number>(T + 1);
+  logs[T] = log10dz + Math.log10(woNorm);
+
+  const cellGrads: Float64Array[] = [];
+  const gains: number[] = [];
+  let deadAt: number | undefined;
+  let saturatedAt: number | undefined;
+  for (let t = T; t >= 1; t--) {
+    const a = val(n.a[t - 1]), h = val(n.h[t]);
+    const cg = model.cell === 'relu' ? a.map((x) => (x > 0 ? 1 : x < 0 ? 0 : relu0)) : h.map((y) => 1 - y * y);
+    cellGrads[t] = cg;
+    // v_{t-1} = J_t^T v_t with J_t = diag(cell'(a_t)) W_h, renormalized; the log carries the scale
+    const next = new Float64Array(H);
+    for (let i = 0; i < H; i++) {
+      const w = cg[i] * v[i];
+      if (w !== 0) for (let j = 0; j < H; j++) next[j] += Wh[i * H + j] * w;
+    }
+    const s = norm(next);
+    gains[t] = s;
+    if (s === 0 || !Number.isFinite(logs[t])) {
+      if (s === 0 && deadAt === undefined && Number.isFinite(logs[t])) {
+        if (model.cell === 'relu') deadAt = t;
+        else saturatedAt = t;
+      }
+      logs[t - 1] = s === 0 ? -Infinity : logs[t];
+      v = next;
+    } else {
+      logs[t - 1] = logs[t] + Math.log10(s);
+      v = next.map((x) => x / s);
+    }
+  }
+
+  let overflowAt: number | undefined;
+  const steps: BpttStep[] = [];
+  for (let t = 1; t <= T; t++) {
+    const a = val(n.a[t - 1]), h = val(n.h[t]), hPrev = val(n.h[t - 1]);
+    if (overflowAt === undefined && !h.every(Number.isFinite)) overflowAt = t;
+    const dLda = grads.get(n.a[t - 1]).data;
+    const x = model.x[t - 1].data;
+    const rel = logs[t] - logs[T];
+    const flag: StepFlag =
+      t === deadAt ? 'dead'
+      : t === saturatedAt ? 'saturated'
+      : logs[t] === -Infinity && (deadAt !== undefined || saturatedAt !== undefined) ? 'cut'
+      : rel < -orders ? 'vanishing'
+      : rel > orders ? 'exploding'
+      : 'ok';
+    const cg = cellGrads[t];
+    steps.push({
+      t,
+      ...(opts.words?.[t - 1] !== undefined ? { word: opts.words[t - 1] } : {}),
+      a: nested(g.value(n.a[t - 1])),
+      h: nested(g.value(n.h[t])),
+      dLdh: nested(grads.get(n.h[t])),
+      log10dLdh: logs[t],
+      cellGrad: scalar ? cg[0] : Array.from(cg),
+      factor: scalar ? Wh[0] * cg[0] : null,
+      gain: gains[t],
+      ...(!scalar && H <= 8 ? { jacobian: Array.from({ length: H }, (_r, i) => Array.from({ length: H }, (_c, j) => cg[i] * Wh[i * H + j])) } : {}),
+      contribWh: scalar ? (dLda[0] === 0 ? 0 : dLda[0] * hPrev[0]) : outer(dLda, hPrev),
+      contribWi: scalar ? (dLda[0] === 0 ? 0 : dLda[0] * x[0]) : outer(dLda, x),
+      flag,
+    });
+    void a;
+  }
+
+  const loss = g.scalar(n.loss);
+  return {
+    cell: model.cell,
+    scalar,
+    hidden: H,
+    T,
+    label: model.label,
+    z,
+    p: g.scalar(n.p),
+    loss,
+    h0: nested(model.h0),
+    dL_dh: n.h.map((id) => nested(grads.get(id))),
+    log10_dL_dh: logs,
+    steps,
+    grads: {
+      W_h: nested(grads.get(n.params.W_h)),
+      W_i: nested(grads.get(n.params.W_i)),
+      W_o: nested(grads.get(n.params.W_o)),
+      h0: nested(grads.get(n.params.h0)),
+      ...(n.params.b !== undefined ? { b: nested(grads.get(n.params.b)) } : {}),
+      x: n.params.x.map((id) => nested(grads.get(id))),
+    },
+    ...(overflowAt !== undefined ? { overflowAt } : {}),
+    verdict: verdictOf(model, logs, deadAt, steps, orders),
+  };
+}
+
+function fmtExp(l: number): string {
+  return `10^${l >= 0 ? '+' : ''}${l.toFixed(1)}`;
+}
+
+function verdictOf(model: RnnModel, logs: number[], deadAt: number | undefined, steps: BpttStep[], orders: number): BpttVerdict {
+  const T = logs.length - 1;
+  if (deadAt !== undefined) {
+    const a = steps[deadAt - 1].a;
+    const shown = typeof a === 'number' ? `a_${deadAt} = ${fmt(a)} ${a < 0 ? '<' : '='} 0, so relu'(a_${deadAt}) = 0` : `every entry of a_${deadAt} is ≤ 0, so relu'(a_${deadAt}) = 0`;
+    const scalarWh = model.W_h.shape.length === 0 && model.W_h.data[0] === 0;
+    return {
+      kind: 'dead',
+      deadAt,
+      message: scalarWh
+        ? `The gradient stops at t = ${deadAt} because w_h = 0.`
+        : `The gradient stops at t = ${deadAt} because ${shown}: no gradient reaches h_0 … h_${deadAt - 1}.`,
+    };
+  }
+  const rel = logs[0] - logs[T];
+  const under = Number.isFinite(logs[0]) && logs[0] < -307 ? ` In float64 dL/dh_0 underflows to 0; its true size is ${fmtExp(logs[0])}.` : '';
+  const over = Number.isFinite(logs[0]) && logs[0] > 308 ? ` In float64 dL/dh_0 overflows; its true size is ${fmtExp(logs[0])}.` : '';
+  if (rel < -orders) return { kind: 'vanishing', message: `Vanishing: |dL/dh_0| is ${fmtExp(rel)} times |dL/dh_${T}| after ${T} steps back.${under}` };
+  if (rel > orders) return { kind: 'exploding', message: `Exploding: |dL/dh_0| is ${fmtExp(rel)} times |dL/dh_${T}| after ${T} steps back.${over}` };
+  return { kind: 'healthy', message: `Healthy: |dL/dh_0| is within ${orders} orders of magnitude of |dL/dh_${T}| (${fmtExp(rel)}).` };
+}
+
+function fmt(x: number): string {
+  return Number(x.toPrecision(3)).toString();
+}
