@@ -1,28 +1,29 @@
-// Bundles with esbuild: the CLI and the benchmark for node (cjs). Type checking is `npm run typecheck`.
-// Usage: node scripts/build.mjs [--watch] [--production]
+// Bundles with esbuild: the extension host, its worker and the CLI for node (cjs, `vscode`
+// external); one browser (esm) bundle per webview; and copies KaTeX's CSS and fonts beside them.
+// Type checking is `npm run typecheck`. Usage: node scripts/build.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
 
-const node = {
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  sourcemap: !production,
-  minify: production,
-  logLevel: 'warning',
-  external: ['vscode'],
-};
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] };
+const browser = { ...common, platform: 'browser', format: 'esm', target: 'chrome120' };
 
-const entries = [
-  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
-  { entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js' },
-].filter((e) => existsSync(e.entryPoints[0]));
+const builds = [
+  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
+  { ...node, entryPoints: ['src/workers/bpttWorker.ts'], outfile: 'dist/bpttWorker.js' },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
+  { ...node, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js' },
+  { ...browser, entryPoints: { bptt: 'src/webviews/ui/bptt.ts', flow: 'src/webviews/ui/flow.ts' }, outdir: 'dist/webviews' },
+].filter((b) => (Array.isArray(b.entryPoints) ? b.entryPoints : Object.values(b.entryPoints)).every((e) => existsSync(e)));
 
-const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...node, ...e })));
+mkdirSync('dist/webviews/katex', { recursive: true });
+cpSync('node_modules/katex/dist/katex.min.css', 'dist/webviews/katex/katex.min.css');
+cpSync('node_modules/katex/dist/fonts', 'dist/webviews/katex/fonts', { recursive: true });
+
+const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
 } else {

@@ -16,6 +16,8 @@ export type StepFlag = 'ok' | 'vanishing' | 'exploding' | 'dead' | 'cut' | 'satu
 export interface BpttStep {
   t: number;
   word?: string;
+  /** the input x_t */
+  x: Nested;
   a: Nested;
   h: Nested;
   /** dL/dh_t in float64, as the engine computed it */
@@ -136,7 +138,7 @@ export function bpttTrace(model: RnnModel, opts: TraceOptions = {}): BpttTrace {
   let overflowAt: number | undefined;
   const steps: BpttStep[] = [];
   for (let t = 1; t <= T; t++) {
-    const a = val(n.a[t - 1]), h = val(n.h[t]), hPrev = val(n.h[t - 1]);
+    const h = val(n.h[t]), hPrev = val(n.h[t - 1]);
     if (overflowAt === undefined && !h.every(Number.isFinite)) overflowAt = t;
     const dLda = grads.get(n.a[t - 1]).data;
     const x = model.x[t - 1].data;
@@ -152,6 +154,7 @@ export function bpttTrace(model: RnnModel, opts: TraceOptions = {}): BpttTrace {
     steps.push({
       t,
       ...(opts.words?.[t - 1] !== undefined ? { word: opts.words[t - 1] } : {}),
+      x: nested(model.x[t - 1]),
       a: nested(g.value(n.a[t - 1])),
       h: nested(g.value(n.h[t])),
       dLdh: nested(grads.get(n.h[t])),
@@ -164,7 +167,6 @@ export function bpttTrace(model: RnnModel, opts: TraceOptions = {}): BpttTrace {
       contribWi: scalar ? (dLda[0] === 0 ? 0 : dLda[0] * x[0]) : outer(dLda, x),
       flag,
     });
-    void a;
   }
 
   const loss = g.scalar(n.loss);

@@ -1,0 +1,65 @@
+/**
+ * The Gradient Flow side view: follows the active editor's selection and shows the selected
+ * sentence's |dL/dh_t| with a one-line verdict, or says what to select. Short sentences only
+ * (computed inline, debounced); the full panel handles long ones.
+ */
+import * as vscode from 'vscode';
+import { InputError, sentenceBptt } from '../frontends/sentenceBptt';
+import type { ToFlowView } from './flowProtocol';
+import { isFromFlowView } from './flowProtocol';
+import { defaultOptions } from './settings';
+import { setPage } from './webviewPage';
+
+export const FLOW_MAX_WORDS = 400;
+const EMPTY = 'Select a sentence in the editor to see how its gradient flows back through the RNN.';
+
+export class FlowViewProvider implements vscode.WebviewViewProvider {
+  static readonly viewType = 'gradientLens.flow';
+  private view: vscode.WebviewView | undefined;
+  private sentence: string | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly extensionUri: vscode.Uri, private readonly openPanel: (sentence: string) => void) {}
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    setPage(view.webview, this.extensionUri, 'flow', 'Gradient Flow');
+    view.webview.onDidReceiveMessage((m: unknown) => {
+      if (!isFromFlowView(m)) return;
+      if (m.type === 'ready') this.update(vscode.window.activeTextEditor);
+      else if (this.sentence) this.openPanel(this.sentence);
+    });
+    view.onDidChangeVisibility(() => view.visible && this.update(vscode.window.activeTextEditor));
+  }
+
+  /** Called on selection and editor changes; coalesces bursts of events. */
+  schedule(editor: vscode.TextEditor | undefined): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.update(editor), 250);
+  }
+
+  private post(m: ToFlowView): void {
+    void this.view?.webview.postMessage(m);
+  }
+
+  private update(editor: vscode.TextEditor | undefined): void {
+    if (!this.view?.visible) return;
+    const text = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
+    if (!text.trim()) {
+      this.sentence = undefined;
+      this.post({ type: 'hint', message: EMPTY });
+      return;
+    }
+    try {
+      const o = defaultOptions(text);
+      const { words, trace } = sentenceBptt(o, FLOW_MAX_WORDS);
+      this.sentence = text;
+      this.post({ type: 'flow', flow: { sentence: text, words, log10: trace.log10_dL_dh, verdict: trace.verdict } });
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      this.sentence = undefined;
+      const long = e.message.includes('more than the limit');
+      this.post({ type: 'hint', message: long ? `The selection is long; run "Gradient Lens: Step Through BPTT" to trace it in the panel.` : e.message });
+    }
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Building DOM without HTML strings: text always goes in as textContent, so a sentence like
+ * `<img src=x onerror=alert(1)>` is shown as text and never parsed.
+ */
+
+type Child = Node | string | null | undefined | false;
+
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number | boolean | undefined> = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === false) continue;
+    if (k === 'text') e.textContent = String(v);
+    else e.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children) if (c !== null && c !== undefined && c !== false) e.append(c);
+  return e;
+}
+
+export function fmt(x: number): string {
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? 'NaN' : x > 0 ? '∞' : '−∞';
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  if (a < 1e-3 || a >= 1e5) {
+    const [m, e] = x.toExponential(3).split('e');
+    return `${m}e${e.replace('+', '')}`;
+  }
+  return String(Number(x.toPrecision(4)));
+}
+
+/** A magnitude 10^l written out, for values beyond float64 (l = log10 |x|). */
+export function fmtPow10(l: number): string {
+  if (l === -Infinity) return '0';
+  return `10^${l >= 0 ? '+' : ''}${l.toFixed(1)}`;
+}
