@@ -1,0 +1,42 @@
+/** The Gradient Flow side view in Chromium: a hint when nothing is selected, a chart and verdict for a sentence. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { sentenceBptt } from '../../src/frontends/sentenceBptt';
+import { buildOnce } from './build';
+import { launch, openView } from './page';
+
+let browser: Browser;
+beforeAll(async () => {
+  buildOnce();
+  browser = await launch();
+});
+afterAll(async () => browser?.close());
+
+describe('Gradient Flow side view', () => {
+  it('says what to select instead of showing a blank box', async () => {
+    const v = await openView(browser, 'flow');
+    expect(await v.page.locator('#hint').textContent()).toBe('Select a sentence in the editor to see how its gradient flows back through the RNN.');
+    await v.page.close();
+  });
+
+  it('draws the chart and verdict for a selected sentence and asks the host to open the panel', async () => {
+    const v = await openView(browser, 'flow');
+    const o = { sentence: 'llama llama red pajama', cell: 'relu' as const, hidden: 1, w_h: 0.1, label: 'happy' as const, length: 0, reluAtZero: 0 };
+    const { words, trace } = sentenceBptt(o, 100);
+    await v.post({ type: 'flow', flow: { sentence: o.sentence, words, log10: trace.log10_dL_dh, verdict: trace.verdict } });
+    const { page } = v;
+    expect(await page.locator('#flow-verdict').getAttribute('data-kind')).toBe('dead');
+    expect(await page.locator('#flow-verdict').textContent()).toContain('The gradient stops at t = 3');
+    const painted = await page.locator('#flow-chart').evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+      return n;
+    });
+    expect(painted).toBeGreaterThan(100);
+    await page.locator('#open-panel').click();
+    expect((await v.posted()).at(-1)).toEqual({ type: 'openPanel' });
+    expect(v.problems).toEqual([]);
+    await page.close();
+  });
+});

@@ -1,0 +1,38 @@
+/** The host's runtime guards accept exactly the messages of each webview's protocol. */
+import { describe, expect, it } from 'vitest';
+import { isBpttViewState, isFromBpttView } from '../../src/webviews/bpttProtocol';
+import { isFromFlowView } from '../../src/webviews/flowProtocol';
+
+const options = { sentence: 'llama llama red pajama', cell: 'relu', hidden: 1, w_h: 0.5, label: 'happy', length: 0, reluAtZero: 0 };
+
+describe('BPTT panel messages', () => {
+  it('accepts ready and well-formed options', () => {
+    expect(isFromBpttView({ type: 'ready' })).toBe(true);
+    expect(isFromBpttView({ type: 'setOptions', options })).toBe(true);
+  });
+  it.each([
+    null, 'ready', {}, { type: 'eval', code: '1' },
+    { type: 'setOptions' },
+    { type: 'setOptions', options: { ...options, cell: 'gru' } },
+    { type: 'setOptions', options: { ...options, hidden: 1.5 } },
+    { type: 'setOptions', options: { ...options, hidden: 1000 } },
+    { type: 'setOptions', options: { ...options, w_h: Number.NaN } },
+    { type: 'setOptions', options: { ...options, length: -1 } },
+    { type: 'setOptions', options: { ...options, sentence: 42 } },
+    { type: 'setOptions', options: { ...options, label: 'angry' } },
+  ])('rejects %j', (m) => expect(isFromBpttView(m)).toBe(false));
+  it('checks saved state before reviving a panel from it', () => {
+    expect(isBpttViewState({ options, cursor: 2 })).toBe(true);
+    expect(isBpttViewState({ options: { ...options, w_h: 'x' }, cursor: 2 })).toBe(false);
+    expect(isBpttViewState(undefined)).toBe(false);
+  });
+});
+
+describe('Gradient Flow messages', () => {
+  it('accepts ready and openPanel only', () => {
+    expect(isFromFlowView({ type: 'ready' })).toBe(true);
+    expect(isFromFlowView({ type: 'openPanel' })).toBe(true);
+    expect(isFromFlowView({ type: 'open' })).toBe(false);
+    expect(isFromFlowView(undefined)).toBe(false);
+  });
+});
