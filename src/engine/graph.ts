@@ -4,49 +4,49 @@
  * tape and the stepper show it), and the composites the course needs.
  */
 import type { Attrs } from './opDef';
-import type { OpName } from './ops';
+import { OP_NAMES } from './ops';
 import { commonShape } from './shapes';
 import type { NodeId } from './tape';
-import { Tape } from './tape';
+import { OP_ID, Tape } from './tape';
 import type { Shape, Tensor } from './tensor';
-import { sameShape, scalar } from './tensor';
+import { sameShape } from './tensor';
 
 export class Graph extends Tape {
   param(value: Tensor | number, name?: string): NodeId {
-    return this.leaf('param', typeof value === 'number' ? scalar(value) : value, name);
+    return this.leaf('param', value, name);
   }
   constant(value: Tensor | number): NodeId {
-    return this.leaf('const', typeof value === 'number' ? scalar(value) : value);
+    return this.leaf('const', value);
   }
 
-  add(a: NodeId, b: NodeId): NodeId { return this.binary('add', a, b); }
-  sub(a: NodeId, b: NodeId): NodeId { return this.binary('sub', a, b); }
-  mul(a: NodeId, b: NodeId): NodeId { return this.binary('mul', a, b); }
-  div(a: NodeId, b: NodeId): NodeId { return this.binary('div', a, b); }
-  maximum(a: NodeId, b: NodeId): NodeId { return this.binary('maximum', a, b); }
-  minimum(a: NodeId, b: NodeId): NodeId { return this.binary('minimum', a, b); }
+  add(a: NodeId, b: NodeId): NodeId { return this.binary(OP_ID.add, a, b); }
+  sub(a: NodeId, b: NodeId): NodeId { return this.binary(OP_ID.sub, a, b); }
+  mul(a: NodeId, b: NodeId): NodeId { return this.binary(OP_ID.mul, a, b); }
+  div(a: NodeId, b: NodeId): NodeId { return this.binary(OP_ID.div, a, b); }
+  maximum(a: NodeId, b: NodeId): NodeId { return this.binary(OP_ID.maximum, a, b); }
+  minimum(a: NodeId, b: NodeId): NodeId { return this.binary(OP_ID.minimum, a, b); }
 
-  neg(x: NodeId): NodeId { return this.apply('neg', [x]); }
-  exp(x: NodeId): NodeId { return this.apply('exp', [x]); }
-  log(x: NodeId): NodeId { return this.apply('log', [x]); }
-  sqrt(x: NodeId): NodeId { return this.apply('sqrt', [x]); }
-  abs(x: NodeId): NodeId { return this.apply('abs', [x]); }
-  relu(x: NodeId): NodeId { return this.apply('relu', [x]); }
-  tanh(x: NodeId): NodeId { return this.apply('tanh', [x]); }
-  sigmoid(x: NodeId): NodeId { return this.apply('sigmoid', [x]); }
-  softplus(x: NodeId): NodeId { return this.apply('softplus', [x]); }
-  pow(x: NodeId, p: number): NodeId { return this.apply('pow', [x], { p }); }
-  scale(x: NodeId, p: number): NodeId { return this.apply('scale', [x], { p }); }
+  neg(x: NodeId): NodeId { return this.op1(OP_ID.neg, x); }
+  exp(x: NodeId): NodeId { return this.op1(OP_ID.exp, x); }
+  log(x: NodeId): NodeId { return this.op1(OP_ID.log, x); }
+  sqrt(x: NodeId): NodeId { return this.op1(OP_ID.sqrt, x); }
+  abs(x: NodeId): NodeId { return this.op1(OP_ID.abs, x); }
+  relu(x: NodeId): NodeId { return this.op1(OP_ID.relu, x); }
+  tanh(x: NodeId): NodeId { return this.op1(OP_ID.tanh, x); }
+  sigmoid(x: NodeId): NodeId { return this.op1(OP_ID.sigmoid, x); }
+  softplus(x: NodeId): NodeId { return this.op1(OP_ID.softplus, x); }
+  pow(x: NodeId, p: number): NodeId { return this.op1(OP_ID.pow, x, { p }); }
+  scale(x: NodeId, p: number): NodeId { return this.op1(OP_ID.scale, x, { p }); }
   gt(x: NodeId, p: number): NodeId { return this.apply('gt', [x], { p }); }
   lt(x: NodeId, p: number): NodeId { return this.apply('lt', [x], { p }); }
 
-  matmul(a: NodeId, b: NodeId): NodeId { return this.apply('matmul', [a, b]); }
-  transpose(x: NodeId): NodeId { return this.apply('transpose', [x]); }
+  matmul(a: NodeId, b: NodeId): NodeId { return this.op2(OP_ID.matmul, a, b); }
+  transpose(x: NodeId): NodeId { return this.op1(OP_ID.transpose, x); }
   sum(x: NodeId, axis?: number): NodeId { return this.apply('sum', [x], axisAttrs(axis)); }
   mean(x: NodeId, axis?: number): NodeId { return this.apply('mean', [x], axisAttrs(axis)); }
   max(x: NodeId, axis?: number): NodeId { return this.apply('reduceMax', [x], axisAttrs(axis)); }
-  softmax(x: NodeId): NodeId { return this.apply('softmax', [x]); }
-  logSoftmax(x: NodeId): NodeId { return this.apply('logSoftmax', [x]); }
+  softmax(x: NodeId): NodeId { return this.op1(OP_ID.softmax, x); }
+  logSoftmax(x: NodeId): NodeId { return this.op1(OP_ID.logSoftmax, x); }
   reshape(x: NodeId, shape: Shape): NodeId { return this.apply('reshape', [x], { shape }); }
   broadcastTo(x: NodeId, shape: Shape): NodeId {
     return sameShape(this.shapeOf(x), shape) ? x : this.apply('broadcastTo', [x], { shape });
@@ -92,15 +92,11 @@ export class Graph extends Tape {
     }
   }
 
-  private binary(op: OpName, a: NodeId, b: NodeId, attrs?: Attrs): NodeId {
-    let x = a, y = b;
-    const sx = this.shapeOf(x), sy = this.shapeOf(y);
-    if (!sameShape(sx, sy)) {
-      const s = commonShape(sx, sy, op);
-      x = this.broadcastTo(x, s);
-      y = this.broadcastTo(y, s);
-    }
-    return this.apply(op, [x, y], attrs);
+  private binary(op: number, a: NodeId, b: NodeId): NodeId {
+    const sx = this.shapeOf(a), sy = this.shapeOf(b);
+    if (sameShape(sx, sy)) return this.op2(op, a, b);
+    const s = commonShape(sx, sy, OP_NAMES[op]);
+    return this.op2(op, this.broadcastTo(a, s), this.broadcastTo(b, s));
   }
 }
 

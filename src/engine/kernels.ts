@@ -5,15 +5,7 @@
 
 /** out[m x n] = A[m x k] B[k x n]; out is overwritten. */
 export function matmulForward(V: Float64Array, a: number, b: number, o: number, m: number, k: number, n: number): void {
-  if (n === 1) {
-    for (let i = 0; i < m; i++) {
-      let s = 0;
-      const r = a + i * k;
-      for (let p = 0; p < k; p++) s += V[r + p] * V[b + p];
-      V[o + i] = s;
-    }
-    return;
-  }
+  if (n === 1) return matvecForward(V, a, b, o, m, k);
   V.fill(0, o, o + m * n);
   let i = 0;
   for (; i + 3 < m; i += 4) {
@@ -49,19 +41,30 @@ export function matmulBackward(
   G: Float64Array, g: number,
   CA: Float64Array | null, ca: number, CB: Float64Array | null, cb: number,
 ): void {
-  if (n === 1) {
-    // matrix-vector: one pass over A gives both dA[i][p] += g_i x_p and dx_p += A[i][p] g_i
-    for (let i = 0; i < m; i++) {
-      const gi = G[g + i], r = a + i * k;
-      if (gi === 0) continue;
-      if (CA) { const q = ca + i * k; for (let p = 0; p < k; p++) CA[q + p] += gi * V[b + p]; }
-      if (CB) for (let p = 0; p < k; p++) CB[cb + p] += V[r + p] * gi;
-    }
-    return;
-  }
+  if (n === 1) return matvecBackward(V, a, b, m, k, G, g, CA, ca, CB, cb);
   if (CA) {
-    // dA[i][p] = sum_j G[i][j] B[p][j]
-    for (let i = 0; i < m; i++) {
+    // dA[i][p] = sum_j G[i][j] B[p][j], four rows of G at a time so each B entry is loaded once
+    let i = 0;
+    for (; i + 3 < m; i += 4) {
+      const g0 = g + i * n, g1 = g0 + n, g2 = g1 + n, g3 = g2 + n;
+      const q0 = ca + i * k, q1 = q0 + k, q2 = q1 + k, q3 = q2 + k;
+      for (let p = 0; p < k; p++) {
+        const bp = b + p * n;
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (let j = 0; j < n; j++) {
+          const y = V[bp + j];
+          s0 += G[g0 + j] * y;
+          s1 += G[g1 + j] * y;
+          s2 += G[g2 + j] * y;
+          s3 += G[g3 + j] * y;
+        }
+        CA[q0 + p] += s0;
+        CA[q1 + p] += s1;
+        CA[q2 + p] += s2;
+        CA[q3 + p] += s3;
+      }
+    }
+    for (; i < m; i++) {
       const gi = g + i * n, q = ca + i * k;
       for (let p = 0; p < k; p++) {
         const bp = b + p * n;
@@ -89,6 +92,38 @@ export function matmulBackward(
         const x = V[ai + p], q = cb + p * n;
         for (let j = 0; j < n; j++) CB[q + j] += x * G[gi + j];
       }
+    }
+  }
+}
+
+/** y[m] = A[m x k] x[k]. */
+function matvecForward(V: Float64Array, a: number, x: number, o: number, m: number, k: number): void {
+  for (let i = 0; i < m; i++) {
+    const r = a + i * k;
+    let s = 0;
+    for (let p = 0; p < k; p++) s += V[r + p] * V[x + p];
+    V[o + i] = s;
+  }
+}
+
+/** y = A x: one pass over row i of A gives dA[i][p] += g_i x_p and dx_p += A[i][p] g_i. */
+function matvecBackward(
+  V: Float64Array, a: number, x: number, m: number, k: number, G: Float64Array, g: number,
+  CA: Float64Array | null, ca: number, CX: Float64Array | null, cx: number,
+): void {
+  for (let i = 0; i < m; i++) {
+    const gi = G[g + i];
+    if (gi === 0) continue;
+    const r = a + i * k, q = ca + i * k;
+    if (CA && CX) {
+      for (let p = 0; p < k; p++) {
+        CA[q + p] += gi * V[x + p];
+        CX[cx + p] += V[r + p] * gi;
+      }
+    } else if (CA) {
+      for (let p = 0; p < k; p++) CA[q + p] += gi * V[x + p];
+    } else if (CX) {
+      for (let p = 0; p < k; p++) CX[cx + p] += V[r + p] * gi;
     }
   }
 }

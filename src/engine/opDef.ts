@@ -27,6 +27,8 @@ export const NO_ATTRS: Attrs = Object.freeze({});
  */
 export interface Ctx {
   V: Float64Array;
+  /** number of inputs (the arrays below may be longer) */
+  nx: number;
   /** output offset, size and shape */
   o: number;
   n: number;
@@ -57,6 +59,19 @@ export interface OpTest {
   domain: Domain | readonly Domain[];
 }
 
+/** The scalar rule of an elementwise op: its kernels loop over it, and the tape calls it directly on scalars. */
+export interface UnaryRule {
+  f(x: number): number;
+  /** dy/dx from the input x, the output y and the relu'(0) convention */
+  d(x: number, y: number, relu0: number): number;
+}
+
+export interface BinaryRule {
+  f(a: number, b: number): number;
+  da(a: number, b: number, y: number, relu0: number): number;
+  db(a: number, b: number, y: number, relu0: number): number;
+}
+
 export interface OpDef {
   /** short display label for graph nodes */
   label: string;
@@ -68,6 +83,9 @@ export interface OpDef {
   shape(xs: readonly Shape[], attrs: Attrs, name: string): Shape;
   forward(c: Ctx): void;
   backward(c: Ctx): void;
+  /** elementwise ops only: the scalar rule everything else is derived from */
+  unaryRule?: UnaryRule;
+  binaryRule?: BinaryRule;
   /** smallest distance of the current inputs from a point where the derivative jumps */
   kink?(c: Ctx): number;
   /** what the table-driven gradient check samples (empty for leaves) */
@@ -97,7 +115,7 @@ export function unary(
   label: string,
   latex: string,
   f: (x: number) => number,
-  df: (x: number, y: number, relu0: number) => number,
+  d: (x: number, y: number, relu0: number) => number,
   domain: Domain,
   kinkAt?: number,
 ): OpDef {
@@ -106,22 +124,56 @@ export function unary(
     latex,
     arity: 1,
     shape: oneInput,
+    unaryRule: { f, d },
     forward(c) {
       const V = c.V, o = c.o, a = c.x[0];
       for (let i = 0; i < c.n; i++) V[o + i] = f(V[a + i]);
     },
     backward(c) {
       const V = c.V, G = c.G, C = c.C[0], o = c.o, a = c.x[0], g = c.g, k = c.c[0], r = c.relu0;
-      for (let i = 0; i < c.n; i++) C[k + i] += G[g + i] * df(V[a + i], V[o + i], r);
+      for (let i = 0; i < c.n; i++) C[k + i] += G[g + i] * d(V[a + i], V[o + i], r);
     },
     kink:
       kinkAt === undefined
         ? undefined
         : (c) => {
-            let d = Infinity;
-            for (let i = 0; i < c.n; i++) d = Math.min(d, Math.abs(c.V[c.x[0] + i] - kinkAt));
-            return d;
+            let dist = Infinity;
+            for (let i = 0; i < c.n; i++) dist = Math.min(dist, Math.abs(c.V[c.x[0] + i] - kinkAt));
+            return dist;
           },
     tests: [{ shapes: [[3, 2]], domain }],
+  };
+}
+
+/** An elementwise binary op (inputs of equal shape: Graph inserts the broadcasts) from its scalar rule. */
+export function binary(label: string, latex: string, rule: BinaryRule, domain: Domain | readonly Domain[], kink?: (a: number, b: number) => number): OpDef {
+  const { f, da, db } = rule;
+  return {
+    label,
+    latex,
+    arity: 2,
+    shape: sameShapes,
+    binaryRule: rule,
+    forward(c) {
+      const V = c.V, o = c.o, a = c.x[0], b = c.x[1];
+      for (let i = 0; i < c.n; i++) V[o + i] = f(V[a + i], V[b + i]);
+    },
+    backward(c) {
+      const V = c.V, G = c.G, o = c.o, a = c.x[0], b = c.x[1], r = c.relu0;
+      const A = c.C[0], B = c.C[1], qa = c.c[0], qb = c.c[1], g = c.g;
+      for (let i = 0; i < c.n; i++) {
+        const x = V[a + i], y = V[b + i], z = V[o + i], gi = G[g + i];
+        A[qa + i] += gi * da(x, y, z, r);
+        B[qb + i] += gi * db(x, y, z, r);
+      }
+    },
+    kink: kink
+      ? (c) => {
+          let dist = Infinity;
+          for (let i = 0; i < c.n; i++) dist = Math.min(dist, kink(c.V[c.x[0] + i], c.V[c.x[1] + i]));
+          return dist;
+        }
+      : undefined,
+    tests: [{ shapes: [[2, 3], [2, 3]], domain }],
   };
 }

@@ -3,7 +3,7 @@
  * derivative and what its gradient test samples. Adding an op is adding an entry here.
  */
 import type { Attrs, Ctx, OpDef } from './opDef';
-import { fail, sameShapes, unary } from './opDef';
+import { binary, fail, unary } from './opDef';
 import { matmulBackward, matmulForward, softmaxRows } from './kernels';
 import type { Shape } from './tensor';
 import { SCALAR, shapeStr, sizeOf } from './tensor';
@@ -73,7 +73,7 @@ function concatWalk(c: Ctx, visit: (k: number, from: number, to: number) => void
   const outer = sizeOf(c.shape.slice(0, axis)), inner = sizeOf(c.shape.slice(axis + 1));
   const rowOut = c.shape[axis] * inner;
   let at = 0;
-  for (let k = 0; k < c.x.length; k++) {
+  for (let k = 0; k < c.nx; k++) {
     const w = c.xs[k][axis] * inner;
     for (let u = 0; u < outer; u++) for (let j = 0; j < w; j++) visit(k, u * w + j, u * rowOut + at + j);
     at += w;
@@ -83,77 +83,24 @@ function concatWalk(c: Ctx, visit: (k: number, from: number, to: number) => void
 export const OPS = {
   param: leaf('param'),
   const: leaf('const'),
-  add: {
-    label: '+', arity: 2, shape: sameShapes,
-    latex: '\\frac{\\partial (a+b)}{\\partial a} = 1,\\quad \\frac{\\partial (a+b)}{\\partial b} = 1',
-    forward: (c) => { for (let i = 0; i < c.n; i++) c.V[c.o + i] = c.V[c.x[0] + i] + c.V[c.x[1] + i]; },
-    backward(c) {
-      const G = c.G, g = c.g;
-      for (let k = 0; k < 2; k++) { const C = c.C[k], q = c.c[k]; for (let i = 0; i < c.n; i++) C[q + i] += G[g + i]; }
-    },
-    tests: [{ shapes: [[2, 3], [2, 3]], domain: [-2, 2] }],
-  },
-  sub: {
-    label: '−', arity: 2, shape: sameShapes,
-    latex: '\\frac{\\partial (a-b)}{\\partial a} = 1,\\quad \\frac{\\partial (a-b)}{\\partial b} = -1',
-    forward: (c) => { for (let i = 0; i < c.n; i++) c.V[c.o + i] = c.V[c.x[0] + i] - c.V[c.x[1] + i]; },
-    backward(c) {
-      const G = c.G, g = c.g, A = c.C[0], B = c.C[1], qa = c.c[0], qb = c.c[1];
-      for (let i = 0; i < c.n; i++) { A[qa + i] += G[g + i]; B[qb + i] -= G[g + i]; }
-    },
-    tests: [{ shapes: [[2, 3], [2, 3]], domain: [-2, 2] }],
-  },
-  mul: {
-    label: '×', arity: 2, shape: sameShapes,
-    latex: '\\frac{\\partial (ab)}{\\partial a} = b,\\quad \\frac{\\partial (ab)}{\\partial b} = a',
-    forward: (c) => { for (let i = 0; i < c.n; i++) c.V[c.o + i] = c.V[c.x[0] + i] * c.V[c.x[1] + i]; },
-    backward(c) {
-      const V = c.V, G = c.G, g = c.g, a = c.x[0], b = c.x[1], A = c.C[0], B = c.C[1], qa = c.c[0], qb = c.c[1];
-      for (let i = 0; i < c.n; i++) { A[qa + i] += G[g + i] * V[b + i]; B[qb + i] += G[g + i] * V[a + i]; }
-    },
-    tests: [{ shapes: [[2, 3], [2, 3]], domain: [-2, 2] }],
-  },
-  div: {
-    label: '÷', arity: 2, shape: sameShapes,
-    latex: '\\frac{\\partial (a/b)}{\\partial a} = \\frac{1}{b},\\quad \\frac{\\partial (a/b)}{\\partial b} = -\\frac{a}{b^2}',
-    forward: (c) => { for (let i = 0; i < c.n; i++) c.V[c.o + i] = c.V[c.x[0] + i] / c.V[c.x[1] + i]; },
-    backward(c) {
-      const V = c.V, G = c.G, g = c.g, b = c.x[1], o = c.o, A = c.C[0], B = c.C[1], qa = c.c[0], qb = c.c[1];
-      // d(a/b)/db = -(a/b)/b = -y/b
-      for (let i = 0; i < c.n; i++) { A[qa + i] += G[g + i] / V[b + i]; B[qb + i] -= (G[g + i] * V[o + i]) / V[b + i]; }
-    },
-    tests: [{ shapes: [[2, 3], [2, 3]], domain: [[-2, 2], [0.5, 2]] }],
-  },
-  maximum: {
-    label: 'max', arity: 2, shape: sameShapes,
-    latex: '\\frac{\\partial \\max(a,b)}{\\partial a} = [a > b],\\quad \\frac{\\partial \\max(a,b)}{\\partial b} = [b > a]',
-    forward: (c) => { for (let i = 0; i < c.n; i++) c.V[c.o + i] = Math.max(c.V[c.x[0] + i], c.V[c.x[1] + i]); },
-    backward(c) {
-      const V = c.V, G = c.G, a = c.x[0], b = c.x[1], r = c.relu0;
-      for (let i = 0; i < c.n; i++) {
-        const da = above(V[a + i], V[b + i], r);
-        c.C[0][c.c[0] + i] += G[c.g + i] * da;
-        c.C[1][c.c[1] + i] += G[c.g + i] * (V[a + i] === V[b + i] ? 1 - r : 1 - da);
-      }
-    },
-    kink: (c) => { let d = Infinity; for (let i = 0; i < c.n; i++) d = Math.min(d, Math.abs(c.V[c.x[0] + i] - c.V[c.x[1] + i])); return d; },
-    tests: [{ shapes: [[2, 3], [2, 3]], domain: [-2, 2] }],
-  },
-  minimum: {
-    label: 'min', arity: 2, shape: sameShapes,
-    latex: '\\frac{\\partial \\min(a,b)}{\\partial a} = [a < b],\\quad \\frac{\\partial \\min(a,b)}{\\partial b} = [b < a]',
-    forward: (c) => { for (let i = 0; i < c.n; i++) c.V[c.o + i] = Math.min(c.V[c.x[0] + i], c.V[c.x[1] + i]); },
-    backward(c) {
-      const V = c.V, G = c.G, a = c.x[0], b = c.x[1], r = c.relu0;
-      for (let i = 0; i < c.n; i++) {
-        const da = above(V[b + i], V[a + i], r);
-        c.C[0][c.c[0] + i] += G[c.g + i] * da;
-        c.C[1][c.c[1] + i] += G[c.g + i] * (V[a + i] === V[b + i] ? 1 - r : 1 - da);
-      }
-    },
-    kink: (c) => { let d = Infinity; for (let i = 0; i < c.n; i++) d = Math.min(d, Math.abs(c.V[c.x[0] + i] - c.V[c.x[1] + i])); return d; },
-    tests: [{ shapes: [[2, 3], [2, 3]], domain: [-2, 2] }],
-  },
+  // d(a+b)/da = 1, d(a+b)/db = 1
+  add: binary('+', '\\frac{\\partial (a+b)}{\\partial a} = 1,\\quad \\frac{\\partial (a+b)}{\\partial b} = 1',
+    { f: (a, b) => a + b, da: () => 1, db: () => 1 }, [-2, 2]),
+  // d(a-b)/da = 1, d(a-b)/db = -1
+  sub: binary('−', '\\frac{\\partial (a-b)}{\\partial a} = 1,\\quad \\frac{\\partial (a-b)}{\\partial b} = -1',
+    { f: (a, b) => a - b, da: () => 1, db: () => -1 }, [-2, 2]),
+  // d(ab)/da = b, d(ab)/db = a
+  mul: binary('×', '\\frac{\\partial (ab)}{\\partial a} = b,\\quad \\frac{\\partial (ab)}{\\partial b} = a',
+    { f: (a, b) => a * b, da: (_a, b) => b, db: (a) => a }, [-2, 2]),
+  // d(a/b)/da = 1/b, d(a/b)/db = -a/b^2 = -y/b
+  div: binary('÷', '\\frac{\\partial (a/b)}{\\partial a} = \\frac{1}{b},\\quad \\frac{\\partial (a/b)}{\\partial b} = -\\frac{a}{b^2}',
+    { f: (a, b) => a / b, da: (_a, b) => 1 / b, db: (_a, b, y) => -y / b }, [[-2, 2], [0.5, 2]]),
+  // d max(a,b)/da = [a > b], a tie shared by the relu'(0) convention
+  maximum: binary('max', '\\frac{\\partial \\max(a,b)}{\\partial a} = [a > b],\\quad \\frac{\\partial \\max(a,b)}{\\partial b} = [b > a]',
+    { f: Math.max, da: (a, b, _y, r) => above(a, b, r), db: (a, b, _y, r) => (a === b ? 1 - r : above(b, a, r)) }, [-2, 2], (a, b) => Math.abs(a - b)),
+  // d min(a,b)/da = [a < b]
+  minimum: binary('min', '\\frac{\\partial \\min(a,b)}{\\partial a} = [a < b],\\quad \\frac{\\partial \\min(a,b)}{\\partial b} = [b < a]',
+    { f: Math.min, da: (a, b, _y, r) => above(b, a, r), db: (a, b, _y, r) => (a === b ? 1 - r : above(a, b, r)) }, [-2, 2], (a, b) => Math.abs(a - b)),
   // d/dx (-x) = -1
   neg: unary('−', '\\frac{d(-x)}{dx} = -1', (x) => -x, () => -1, [-2, 2]),
   // d/dx e^x = e^x

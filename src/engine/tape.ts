@@ -48,17 +48,29 @@ export interface TapeOptions {
 }
 
 const OP_DEFS: readonly OpDef[] = OP_NAMES.map((k) => OPS[k]);
-const OP_INDEX = new Map(OP_NAMES.map((k, i) => [k, i]));
+/** Each op's index in OP_DEFS, which is what the tape stores. */
+export const OP_ID = Object.fromEntries(OP_NAMES.map((k, i) => [k, i])) as Record<OpName, number>;
+const UNARY = OP_DEFS.map((d) => d.unaryRule);
+const BINARY = OP_DEFS.map((d) => d.binaryRule);
 
-/** Read access to all gradients of one backward pass. */
+/**
+ * Read access to all gradients of one backward pass. The tape reuses its gradient buffer, so this
+ * object is valid until the next backward() or reset(); reading it later throws instead of
+ * returning another pass's numbers.
+ */
 export class Gradients {
-  constructor(private readonly tape: Tape, private readonly G: Float64Array) {}
+  constructor(private readonly tape: Tape, private readonly G: Float64Array, private readonly generation: number | null) {}
   get(id: NodeId): Tensor {
+    this.check();
     const o = this.tape.offsetOf(id);
     return { shape: this.tape.shapeOf(id), data: this.G.slice(o, o + this.tape.sizeOf(id)) };
   }
   scalar(id: NodeId): number {
+    this.check();
     return this.G[this.tape.offsetOf(id)];
+  }
+  private check(): void {
+    if (this.generation !== null && this.generation !== this.tape.generation) throw new Error('these gradients are stale: backward() or reset() ran again on their tape');
   }
 }
 
@@ -69,6 +81,7 @@ export class Tape {
   private count = 0;
   private opAt = new Uint8Array(256);
   private offAt = new Int32Array(256);
+  private sizeAt = new Int32Array(256);
   private inStart = new Int32Array(256);
   private inCount = new Int32Array(256);
   private tAt = new Int32Array(256);
@@ -83,23 +96,31 @@ export class Tape {
   private readonly scopes: string[] = [''];
   private readonly scopeIds = new Map<string, number>([['', 0]]);
   private readonly srcs: SourceRange[] = [];
+  /** bumped by every backward() and reset(): Gradients of an older generation refuse to be read */
+  generation = 0;
+  private gradBuf = new Float64Array(0);
+  private reachBuf = new Uint8Array(0);
   private curT = -1;
   private curScope = 0;
   private curSrc = -1;
   private readonly ctx: Ctx;
+  /** reused shape lists for shape inference of one- and two-input ops */
+  private readonly xs1: Shape[] = [SCALAR];
+  private readonly xs2: Shape[] = [SCALAR, SCALAR];
 
   constructor(opts: TapeOptions = {}) {
     this.reluAtZero = opts.reluAtZero ?? 0;
     this.ctx = {
-      V: this.V, o: 0, n: 0, shape: SCALAR, x: [], xn: [], xs: [], attrs: NO_ATTRS, relu0: this.reluAtZero,
+      V: this.V, nx: 0, o: 0, n: 0, shape: SCALAR, x: [], xn: [], xs: [], attrs: NO_ATTRS, relu0: this.reluAtZero,
       G: this.V, g: 0, C: [], c: [], need: [],
     };
   }
 
   /** Forget every node but keep the memory, for running the same model again. */
   reset(): void {
+    this.generation++;
     this.top = this.count = this.insTop = 0;
-    this.shapes.length = this.attrsAt.length = this.srcs.length = 0;
+    this.srcs.length = 0; // shapes and attrs are overwritten in place: no regrowth, no garbage
     this.names.clear();
     this.curT = this.curSrc = -1;
     this.curScope = 0;
@@ -128,9 +149,10 @@ export class Tape {
     this.curSrc = meta.src ? this.srcs.push(meta.src) - 1 : -1;
   }
 
-  leaf(kind: 'param' | 'const', t: Tensor, name?: string): NodeId {
-    const id = this.alloc(OP_INDEX.get(kind)!, t.shape, NO_ATTRS, 0);
-    this.V.set(t.data, this.offAt[id]);
+  leaf(kind: 'param' | 'const', t: Tensor | number, name?: string): NodeId {
+    const id = this.alloc(OP_ID[kind], typeof t === 'number' ? SCALAR : t.shape, NO_ATTRS, 0);
+    if (typeof t === 'number') this.V[this.offAt[id]] = t;
+    else this.V.set(t.data, this.offAt[id]);
     this.grad[id] = kind === 'param' ? 1 : 0;
     if (name !== undefined) this.names.set(id, name);
     return id;
@@ -138,21 +160,50 @@ export class Tape {
 
   /** Adds a node for `op` on `inputs` and computes its value. */
   apply(op: OpName, inputs: readonly NodeId[], attrs: Attrs = NO_ATTRS): NodeId {
-    const def = OPS[op];
-    if (def.arity >= 0 && inputs.length !== def.arity) {
-      throw new Error(`${op}: expects ${def.arity} input(s), got ${inputs.length}`);
-    }
-    const xs = inputs.map((i) => this.shapes[i]);
-    const shape = def.shape(xs, attrs, op);
-    const id = this.alloc(OP_INDEX.get(op)!, shape, attrs, inputs.length);
+    const k = OP_ID[op];
+    if (inputs.length === 1) return this.op1(k, inputs[0], attrs);
+    if (inputs.length === 2) return this.op2(k, inputs[0], inputs[1], attrs);
+    const def = OP_DEFS[k];
+    if (def.arity >= 0 && inputs.length !== def.arity) throw new Error(`${op}: expects ${def.arity} input(s), got ${inputs.length}`);
+    const id = this.alloc(k, def.shape(inputs.map((i) => this.shapes[i]), attrs, op), attrs, inputs.length);
     let g = 0;
-    for (let k = 0; k < inputs.length; k++) {
-      this.ins[this.inStart[id] + k] = inputs[k];
-      g |= this.grad[inputs[k]];
+    for (let j = 0; j < inputs.length; j++) {
+      this.ins[this.inStart[id] + j] = inputs[j];
+      g |= this.grad[inputs[j]];
     }
     this.grad[id] = g;
-    const c = this.load(id);
-    def.forward(c);
+    def.forward(this.load(id));
+    return id;
+  }
+
+  /** One-input op by index: no allocation, and scalars run the op's scalar rule directly. */
+  protected op1(k: number, a: NodeId, attrs: Attrs = NO_ATTRS): NodeId {
+    const def = OP_DEFS[k];
+    if (def.arity !== 1 && def.arity !== -1) throw new Error(`${OP_NAMES[k]}: expects ${def.arity} input(s), got 1`);
+    this.xs1[0] = this.shapes[a];
+    const id = this.alloc(k, def.shape(this.xs1, attrs, OP_NAMES[k]), attrs, 1);
+    this.ins[this.inStart[id]] = a;
+    this.grad[id] = this.grad[a];
+    const rule = UNARY[k];
+    if (rule && this.sizeAt[id] === 1) this.V[this.offAt[id]] = rule.f(this.V[this.offAt[a]]);
+    else def.forward(this.load(id));
+    return id;
+  }
+
+  /** Two-input op by index: no allocation, and scalars run the op's scalar rule directly. */
+  protected op2(k: number, a: NodeId, b: NodeId, attrs: Attrs = NO_ATTRS): NodeId {
+    const def = OP_DEFS[k];
+    if (def.arity !== 2 && def.arity !== -1) throw new Error(`${OP_NAMES[k]}: expects ${def.arity} input(s), got 2`);
+    this.xs2[0] = this.shapes[a];
+    this.xs2[1] = this.shapes[b];
+    const id = this.alloc(k, def.shape(this.xs2, attrs, OP_NAMES[k]), attrs, 2);
+    const s = this.inStart[id];
+    this.ins[s] = a;
+    this.ins[s + 1] = b;
+    this.grad[id] = this.grad[a] | this.grad[b];
+    const rule = BINARY[k];
+    if (rule && this.sizeAt[id] === 1) this.V[this.offAt[id]] = rule.f(this.V[this.offAt[a]], this.V[this.offAt[b]]);
+    else def.forward(this.load(id));
     return id;
   }
 
@@ -170,7 +221,7 @@ export class Tape {
     return this.offAt[id];
   }
   sizeOf(id: NodeId): number {
-    return sizeOf(this.shapes[id]);
+    return this.sizeAt[id];
   }
   opOf(id: NodeId): OpName {
     return OP_NAMES[this.opAt[id]];
@@ -193,29 +244,51 @@ export class Tape {
 
   /** All gradients of `loss` (of its sum when it is not a scalar). Calling it again gives the same answer. */
   backward(loss: NodeId): Gradients {
-    const G = new Float64Array(this.top);
-    const reach = this.seed(loss, G);
+    if (this.gradBuf.length < this.top) this.gradBuf = new Float64Array(Math.max(this.top, 2 * this.gradBuf.length));
+    if (this.reachBuf.length < this.count) this.reachBuf = new Uint8Array(Math.max(this.count, 2 * this.reachBuf.length));
+    const G = this.gradBuf.fill(0, 0, this.top);
+    const reach = this.seed(loss, G, this.reachBuf.fill(0, 0, this.count));
+    const V = this.V, off = this.offAt, ins = this.ins, r = this.reluAtZero;
     for (let id = loss as number; id >= 0; id--) {
-      if (!reach[id] || !this.grad[id] || OP_DEFS[this.opAt[id]].arity === 0) continue;
+      if (!reach[id] || !this.grad[id]) continue;
+      const k = this.opAt[id], s = this.inStart[id];
+      if (this.sizeAt[id] === 1 && (UNARY[k] || BINARY[k])) {
+        // scalar node of an elementwise op: its scalar rule, straight on the arena
+        const o = off[id], g = G[o], a = ins[s], oa = off[a];
+        reach[a] = 1;
+        const u = UNARY[k];
+        if (u) {
+          G[oa] += g * u.d(V[oa], V[o], r);
+        } else {
+          const rule = BINARY[k]!, b = ins[s + 1], ob = off[b];
+          reach[b] = 1;
+          const x = V[oa], y = V[ob], z = V[o];
+          G[oa] += g * rule.da(x, y, z, r);
+          G[ob] += g * rule.db(x, y, z, r);
+        }
+        continue;
+      }
+      const def = OP_DEFS[k];
+      if (def.arity === 0) continue;
       const c = this.load(id as NodeId);
       c.G = G;
-      c.g = this.offAt[id];
-      for (let k = 0; k < c.x.length; k++) {
-        const input = this.ins[this.inStart[id] + k];
-        c.C[k] = G;
-        c.c[k] = this.offAt[input];
-        c.need[k] = this.grad[input] === 1;
+      c.g = off[id];
+      for (let j = 0; j < c.nx; j++) {
+        const input = ins[s + j];
+        c.C[j] = G;
+        c.c[j] = off[input];
+        c.need[j] = this.grad[input] === 1;
         reach[input] = 1;
       }
-      OP_DEFS[this.opAt[id]].backward(c);
+      def.backward(c);
     }
-    return new Gradients(this, G);
+    return new Gradients(this, G, ++this.generation);
   }
 
   /** The backward pass one node at a time, in reverse topological order, with each contribution. */
   *backwardSteps(loss: NodeId): Generator<BackwardStep, Gradients> {
     const G = new Float64Array(this.top);
-    const reach = this.seed(loss, G);
+    const reach = this.seed(loss, G, new Uint8Array(this.count));
     for (let id = loss as number; id >= 0; id--) {
       if (!reach[id] || !this.grad[id] || OP_DEFS[this.opAt[id]].arity === 0) continue;
       const c = this.load(id as NodeId);
@@ -242,7 +315,7 @@ export class Tape {
         contributions: inputs.map((input, k) => (this.grad[input] ? { shape: this.shapes[input], data: bufs[k] } : null)),
       };
     }
-    return new Gradients(this, G);
+    return new Gradients(this, G, null); // its own buffer: never overwritten
   }
 
   /** The smallest distance of any reachable node's inputs from a kink of its op. */
@@ -257,28 +330,27 @@ export class Tape {
     return best;
   }
 
-  private seed(loss: NodeId, G: Float64Array): Uint8Array {
+  private seed(loss: NodeId, G: Float64Array, reach: Uint8Array): Uint8Array {
     if (!(loss >= 0 && loss < this.count)) throw new Error(`backward: node ${loss} is not on this tape`);
     G.fill(1, this.offAt[loss], this.offAt[loss] + this.sizeOf(loss));
-    const reach = new Uint8Array(this.count);
     reach[loss] = 1;
     return reach;
   }
 
-  /** Points the shared kernel context at node `id`. */
+  /** Points the shared kernel context at node `id` (its arrays only ever grow). */
   private load(id: NodeId): Ctx {
     const c = this.ctx, k = this.inCount[id], s = this.inStart[id];
     c.V = this.V;
     c.o = this.offAt[id];
     c.shape = this.shapes[id];
-    c.n = sizeOf(c.shape);
+    c.n = this.sizeAt[id];
     c.attrs = this.attrsAt[id];
-    if (c.x.length !== k) c.x.length = c.xn.length = c.xs.length = c.C.length = c.c.length = c.need.length = k;
+    c.nx = k;
     for (let j = 0; j < k; j++) {
       const input = this.ins[s + j];
       c.x[j] = this.offAt[input];
       c.xs[j] = this.shapes[input];
-      c.xn[j] = sizeOf(c.xs[j]);
+      c.xn[j] = this.sizeAt[input];
     }
     return c;
   }
@@ -286,7 +358,7 @@ export class Tape {
   private alloc(op: number, shape: Shape, attrs: Attrs, nInputs: number): NodeId {
     const id = this.count++;
     if (id >= this.opAt.length) this.growNodes();
-    const n = sizeOf(shape);
+    const n = shape.length === 0 ? 1 : sizeOf(shape);
     if (this.top + n > this.V.length) {
       const V = new Float64Array(Math.max(this.V.length * 2, this.top + n));
       V.set(this.V.subarray(0, this.top));
@@ -299,6 +371,7 @@ export class Tape {
     }
     this.opAt[id] = op;
     this.offAt[id] = this.top;
+    this.sizeAt[id] = n;
     this.inStart[id] = this.insTop;
     this.inCount[id] = nInputs;
     this.tAt[id] = this.curT;
@@ -320,6 +393,7 @@ export class Tape {
     };
     this.opAt = grow(this.opAt);
     this.offAt = grow(this.offAt);
+    this.sizeAt = grow(this.sizeAt);
     this.inStart = grow(this.inStart);
     this.inCount = grow(this.inCount);
     this.tAt = grow(this.tAt);

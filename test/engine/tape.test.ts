@@ -21,6 +21,16 @@ describe('backward', () => {
     expect(second).toBe(first);
   });
 
+  it('refuses to read gradients after another pass reused their buffer', () => {
+    const g = new Graph();
+    const x = g.param(3);
+    const first = g.backward(g.mul(x, x));
+    expect(first.scalar(x)).toBe(6); // d(x^2)/dx = 2x
+    const second = g.backward(g.exp(x));
+    expect(second.scalar(x)).toBeAllclose(Math.exp(3), { rtol: 1e-15 });
+    expect(() => first.scalar(x)).toThrow('these gradients are stale');
+  });
+
   it('equals the contributions of backwardSteps, summed per input', () => {
     const g = new Graph();
     const W = g.param(tensor([2, 2], [0.5, -0.2, 0.1, 0.9]), 'W');
