@@ -1,0 +1,98 @@
+/**
+ * Gradient Lens in a real VS Code (code-server): select the lecture's sentence, run the command from
+ * the palette, step back with the keyboard and compare with the engine, make the gradient explode,
+ * follow the selection in the side view, and get the panel back after a window reload.
+ */
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sentenceBptt } from '../../src/frontends/sentenceBptt';
+import type { VsCode } from './harness';
+import { ROOT, activateTab, notification, openFile, runCommand, screenshot, selectText, startVsCode, waitFor, webviewFrame } from './harness';
+
+const EXT = 'gradient-lens.gradient-lens';
+let vs: VsCode;
+let ws: string;
+
+const paintedPixels = (canvas: HTMLCanvasElement) => {
+  const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+  let n = 0;
+  for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+  return n;
+};
+
+beforeAll(async () => {
+  mkdirSync(join(ROOT, '.tmp'), { recursive: true });
+  ws = mkdtempSync(join(ROOT, '.tmp', 'ws-'));
+  cpSync(join(ROOT, 'examples'), ws, { recursive: true });
+  vs = await startVsCode({ workspace: ws, extensionPath: ROOT });
+});
+
+afterAll(async () => {
+  await vs?.stop();
+  rmSync(ws, { recursive: true, force: true });
+});
+
+describe('Step Through BPTT', () => {
+  it('steps back through the lecture sentence, explodes at w_h = 1.8, and survives a reload', async () => {
+    const { page } = vs;
+    try {
+      await openFile(page, 'lecture.md');
+      await selectText(page, 'llama llama red pajama');
+      await runCommand(page, 'Gradient Lens: Step Through BPTT');
+      const panel = webviewFrame(page, { view: false, extensionId: EXT });
+      await panel.locator('#rnn').waitFor({ timeout: 60_000 });
+      expect(await panel.locator('#rnn thead th.rnn-col').count()).toBe(4);
+
+      // three Right presses: dL/dh_1, equal to the engine's value to 4 significant figures
+      const engine = sentenceBptt({ sentence: 'llama llama red pajama', cell: 'relu', hidden: 1, w_h: 0.5, label: 'happy', length: 0, reluAtZero: 0 }, 100);
+      await panel.locator('#step-count').click();
+      for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+      await waitFor(async () => (await panel.locator('#step-result').getAttribute('data-t')) === '1', 'dL/dh_1 to be shown', 10_000);
+      const shown = Number((await panel.locator('#step-result').textContent())!.split(' = ')[1]);
+      expect(shown).toBe(Number((engine.trace.dL_dh[1] as number).toPrecision(4)));
+      expect(await panel.locator('#chart').evaluate(paintedPixels)).toBeGreaterThan(100);
+      await screenshot(page, 'bptt-panel');
+
+      // w_h = 1.8 and 40 words: the exploding flag
+      await panel.locator('#wh').fill('1.8');
+      await panel.locator('#wh').dispatchEvent('change');
+      await panel.locator('#length input').fill('40');
+      await panel.locator('#length input').press('Enter');
+      await waitFor(async () => (await panel.locator('#verdict').getAttribute('data-kind')) === 'exploding', 'the exploding flag', 30_000);
+      expect(await panel.locator('#verdict').textContent()).toMatch(/^Exploding: \|dL\/dh_0\| is 10\^\+\d+\.\d times \|dL\/dh_40\|/);
+      expect(await panel.locator('#rnn thead th.rnn-col').count()).toBe(12);
+      await screenshot(page, 'bptt-panel-exploding');
+
+      // the side view follows the selection
+      await page.locator('.activitybar .action-item .action-label[aria-label="Gradient Lens"]').click();
+      const side = webviewFrame(page, { view: true, extensionId: EXT });
+      await openFile(page, 'lecture.md');
+      await selectText(page, 'llama llama red pajama');
+      await side.locator('#flow-verdict').waitFor({ timeout: 30_000 });
+      expect(await side.locator('#flow-verdict').getAttribute('data-kind')).toBe('healthy');
+      expect(await side.locator('#flow-chart').evaluate(paintedPixels)).toBeGreaterThan(100);
+      await screenshot(page, 'gradient-flow-side-view');
+
+      // the panel comes back after a window reload, with the options it had (VS Code restores it
+      // as a tab; it renders when shown)
+      await vs.reload();
+      await activateTab(page, 'BPTT');
+      const revived = webviewFrame(page, { view: false, extensionId: EXT });
+      await revived.locator('#rnn').waitFor({ timeout: 60_000 });
+      expect(await revived.locator('#verdict').getAttribute('data-kind')).toBe('exploding');
+      expect(await revived.locator('#rnn thead th.rnn-col').count()).toBe(12);
+    } catch (e) {
+      await vs.keep('bptt');
+      throw e;
+    }
+  });
+
+  it('answers a code selection with a clear message instead of a wrong picture', async () => {
+    const { page } = vs;
+    await openFile(page, 'rnn.py');
+    await selectText(page, 'h = np.maximum(w_h * h + w_i * x, 0)');
+    await runCommand(page, 'Gradient Lens: Step Through BPTT');
+    await notification(page, 'The selection looks like code');
+  });
+});
