@@ -96,9 +96,25 @@ export function matmulBackward(
   }
 }
 
-/** y[m] = A[m x k] x[k]. */
+/** y[m] = A[m x k] x[k], four rows at a time so each x_p is loaded once per four rows. */
 function matvecForward(V: Float64Array, a: number, x: number, o: number, m: number, k: number): void {
-  for (let i = 0; i < m; i++) {
+  let i = 0;
+  for (; i + 3 < m; i += 4) {
+    const r0 = a + i * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (let p = 0; p < k; p++) {
+      const xp = V[x + p];
+      s0 += V[r0 + p] * xp;
+      s1 += V[r1 + p] * xp;
+      s2 += V[r2 + p] * xp;
+      s3 += V[r3 + p] * xp;
+    }
+    V[o + i] = s0;
+    V[o + i + 1] = s1;
+    V[o + i + 2] = s2;
+    V[o + i + 3] = s3;
+  }
+  for (; i < m; i++) {
     const r = a + i * k;
     let s = 0;
     for (let p = 0; p < k; p++) s += V[r + p] * V[x + p];
@@ -106,25 +122,36 @@ function matvecForward(V: Float64Array, a: number, x: number, o: number, m: numb
   }
 }
 
-/** y = A x: one pass over row i of A gives dA[i][p] += g_i x_p and dx_p += A[i][p] g_i. */
+/**
+ * y = A x: one pass over rows of A gives dA[i][p] += g_i x_p and dx_p += A[i][p] g_i; four rows at
+ * a time so x_p and dx_p are loaded once per four rows.
+ */
 function matvecBackward(
   V: Float64Array, a: number, x: number, m: number, k: number, G: Float64Array, g: number,
   CA: Float64Array | null, ca: number, CX: Float64Array | null, cx: number,
 ): void {
-  for (let i = 0; i < m; i++) {
+  let i = 0;
+  if (CA && CX) {
+    for (; i + 3 < m; i += 4) {
+      const g0 = G[g + i], g1 = G[g + i + 1], g2 = G[g + i + 2], g3 = G[g + i + 3];
+      const r0 = a + i * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
+      const q0 = ca + i * k, q1 = q0 + k, q2 = q1 + k, q3 = q2 + k;
+      for (let p = 0; p < k; p++) {
+        const xp = V[x + p];
+        CA[q0 + p] += g0 * xp;
+        CA[q1 + p] += g1 * xp;
+        CA[q2 + p] += g2 * xp;
+        CA[q3 + p] += g3 * xp;
+        CX[cx + p] += V[r0 + p] * g0 + V[r1 + p] * g1 + V[r2 + p] * g2 + V[r3 + p] * g3;
+      }
+    }
+  }
+  for (; i < m; i++) {
     const gi = G[g + i];
     if (gi === 0) continue;
     const r = a + i * k, q = ca + i * k;
-    if (CA && CX) {
-      for (let p = 0; p < k; p++) {
-        CA[q + p] += gi * V[x + p];
-        CX[cx + p] += V[r + p] * gi;
-      }
-    } else if (CA) {
-      for (let p = 0; p < k; p++) CA[q + p] += gi * V[x + p];
-    } else if (CX) {
-      for (let p = 0; p < k; p++) CX[cx + p] += V[r + p] * gi;
-    }
+    if (CA) for (let p = 0; p < k; p++) CA[q + p] += gi * V[x + p];
+    if (CX) for (let p = 0; p < k; p++) CX[cx + p] += V[r + p] * gi;
   }
 }
 
