@@ -2,11 +2,12 @@
 // prints the table and the targets, or with --json exactly one JSON object on stdout.
 import { autodiffSection } from './autodiffSection';
 import { MEMORY_CHILD_FLAG, memorySection, runMemoryChild } from './memorySection';
+import { webviewSection } from './webviewSection';
 import type { BenchContext, Check, Row, Section, Target } from './sections';
 import { formatTable, formatTargets } from './table';
 
 /** Add a section here; each returns its own rows, targets and JSON. */
-export const SECTIONS: readonly Section[] = [autodiffSection, memorySection];
+export const SECTIONS: readonly Section[] = [autodiffSection, memorySection, webviewSection];
 
 function argValue(flag: string): string | undefined {
   const i = process.argv.indexOf(flag);

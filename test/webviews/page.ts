@@ -3,13 +3,22 @@
  * with its CSP, the bundle and styles from dist/ and media/ (through request routing, no server),
  * and a stand-in acquireVsCodeApi that records posts and state. CSP violations are collected.
  */
-import { readFileSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { webviewHtml } from '../../src/webviews/html';
 
-const root = join(__dirname, '../..');
+/** The project root, from test/webviews or from the bench's bundle in dist/. */
+function projectRoot(from: string): string {
+  let d = from;
+  while (!existsSync(join(d, 'package.json')) || !existsSync(join(d, 'media', 'webview.css'))) {
+    if (dirname(d) === d) throw new Error(`no project root above ${from}`);
+    d = dirname(d);
+  }
+  return d;
+}
+const root = projectRoot(__dirname);
 const ORIGIN = 'https://webview.test';
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.woff2': 'font/woff2', '.woff': 'font/woff', '.ttf': 'font/ttf', '.map': 'application/json' };
 

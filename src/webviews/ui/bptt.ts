@@ -131,8 +131,8 @@ const KEYS: Record<string, () => number> = {
 };
 
 document.addEventListener('keydown', (e) => {
-  const target = e.target as HTMLElement;
-  if (target.closest('input, textarea, select, vscode-textfield, vscode-single-select, vscode-radio-group, form')) return;
+  // keys typed into a control belong to it; a key on the page (or the document itself) steps
+  if (e.target instanceof Element && e.target.closest('input, textarea, select, vscode-textfield, vscode-single-select, vscode-radio-group, form')) return;
   const next = KEYS[e.key];
   if (!next || !current) return;
   e.preventDefault();
