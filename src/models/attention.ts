@@ -23,6 +23,8 @@ export interface AttentionModel {
   w_o: Tensor;
   label: 0 | 1;
   causal?: boolean;
+  /** softmax temperature τ: A = softmax(S / τ); 1 (the lecture's) by default */
+  temperature?: number;
 }
 
 export interface AttentionLayerNodes {
@@ -70,8 +72,11 @@ export function buildAttention(g: Graph, m: AttentionModel): AttentionNodes {
           S = g.matmul(cur, g.transpose(cur));
           if (m.variant === 'scaled') S = g.scale(S, 1 / Math.sqrt(d));
         }
-        if (mask !== undefined) S = g.add(S, mask);
-        const A = g.softmax(S);
+        // S is the similarity the lecture draws; the logits add the temperature and the mask
+        let logits = S;
+        if (m.temperature !== undefined && m.temperature !== 1) logits = g.scale(logits, 1 / m.temperature);
+        if (mask !== undefined) logits = g.add(logits, mask);
+        const A = g.softmax(logits);
         return { S, A, out: g.matmul(A, values) };
       }),
     );

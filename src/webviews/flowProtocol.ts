@@ -1,7 +1,9 @@
 /**
  * The Gradient Flow side view's messages: a small summary of the selected sentence's gradient
- * (log10 |dL/dh_t| per step and a verdict), or a hint about what to select.
+ * (log10 |dL/dh_t| per step and a verdict), the attention heatmap while the attention panel is
+ * active, or a hint about what to select.
  */
+import type { Matrix } from '../frontends/sentenceAttention';
 import type { BpttVerdict } from '../models/bptt';
 
 export interface FlowSummary {
@@ -12,8 +14,16 @@ export interface FlowSummary {
   verdict: BpttVerdict;
 }
 
+/** The attention panel's last layer, shown small while that panel is the active editor. */
+export interface AttentionSummary {
+  words: string[];
+  A: Matrix;
+  layer: number;
+}
+
 export type ToFlowView =
   | { type: 'flow'; flow: FlowSummary }
+  | { type: 'attention'; attention: AttentionSummary }
   | { type: 'hint'; message: string };
 
 export type FromFlowView = { type: 'ready' } | { type: 'openPanel' };

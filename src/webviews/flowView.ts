@@ -4,6 +4,7 @@
  * (computed inline, debounced); the full panel handles long ones.
  */
 import * as vscode from 'vscode';
+import type { AttentionTrace } from '../frontends/sentenceAttention';
 import { InputError, sentenceBptt } from '../frontends/sentenceBptt';
 import type { ToFlowView } from './flowProtocol';
 import { isFromFlowView } from './flowProtocol';
@@ -18,6 +19,7 @@ export class FlowViewProvider implements vscode.WebviewViewProvider {
   private view: vscode.WebviewView | undefined;
   private sentence: string | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private attention: AttentionTrace | undefined;
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly openPanel: (sentence: string) => void) {}
 
@@ -26,10 +28,24 @@ export class FlowViewProvider implements vscode.WebviewViewProvider {
     setPage(view.webview, this.extensionUri, 'flow', 'Gradient Flow');
     view.webview.onDidReceiveMessage((m: unknown) => {
       if (!isFromFlowView(m)) return;
-      if (m.type === 'ready') this.update(vscode.window.activeTextEditor);
+      if (m.type === 'ready') {
+        if (this.attention) this.showAttention(this.attention);
+        else this.update(vscode.window.activeTextEditor);
+      }
       else if (this.sentence) this.openPanel(this.sentence);
     });
     view.onDidChangeVisibility(() => view.visible && this.update(vscode.window.activeTextEditor));
+  }
+
+  /** While the attention panel is the active editor, show its last layer's heatmap. */
+  showAttention(trace: AttentionTrace | undefined): void {
+    this.attention = trace;
+    if (trace) {
+      const layer = trace.layers.length;
+      this.post({ type: 'attention', attention: { words: trace.words, A: trace.layers[layer - 1].A, layer } });
+    } else {
+      this.update(vscode.window.activeTextEditor);
+    }
   }
 
   /** Called on selection and editor changes; coalesces bursts of events. */
@@ -44,6 +60,7 @@ export class FlowViewProvider implements vscode.WebviewViewProvider {
 
   private update(editor: vscode.TextEditor | undefined): void {
     if (!this.view?.visible) return;
+    if (this.attention && !editor) return this.showAttention(this.attention);
     const text = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
     if (!text.trim()) {
       this.sentence = undefined;

@@ -1,43 +1,49 @@
 /**
- * Runs the BPTT pipeline: inline when it is small (well under 50 ms), else in a worker thread with
- * a cancellable progress notification, so the extension host never blocks on a long sequence.
+ * Runs a job (BPTT, attention): inline when it is small (a few ms), else in a worker thread with a
+ * cancellable progress notification, so the extension host never blocks on a long sequence.
  */
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import type { BpttOptions, SentenceTrace } from '../frontends/sentenceBptt';
-import { InputError, sentenceBptt, sentenceWords, traceCost } from '../frontends/sentenceBptt';
+import { InputError } from '../frontends/sentenceBptt';
+import type { Job } from '../workers/jobs';
+import { jobCost, runJob } from '../workers/jobs';
 
-/** Work below this (words x hidden^2) runs inline: about 10 ms on this machine's class. */
-export const INLINE_COST = 1500;
+/** Jobs estimated under this many milliseconds run inline. */
+export const INLINE_MS = 25;
+/** A job in the worker shows a cancellable notification once it has run this long. */
+export const NOTIFY_AFTER_MS = 400;
 
 export class Cancelled extends Error {}
 
-export async function runBptt(extensionPath: string, options: BpttOptions, maxWords: number): Promise<SentenceTrace> {
-  const words = sentenceWords(options, maxWords); // throws InputError before any work
-  if (traceCost(words.length, options.hidden) <= INLINE_COST) return sentenceBptt(options, maxWords);
-  return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Gradient Lens: tracing BPTT over ${words.length} words…`, cancellable: true },
-    (_progress, token) =>
-      new Promise<SentenceTrace>((resolve, reject) => {
-        const worker = new Worker(path.join(extensionPath, 'dist', 'bpttWorker.js'), {
-          workerData: { options, maxWords },
-          resourceLimits: { maxOldGenerationSizeMb: 1024 },
-        });
-        const sub = token.onCancellationRequested(() => {
-          void worker.terminate();
-          reject(new Cancelled('Cancelled.'));
-        });
-        worker.once('message', (m: { ok: true; result: SentenceTrace } | { ok: false; input: boolean; message: string }) => {
-          sub.dispose();
-          void worker.terminate();
-          if (m.ok) resolve(m.result);
-          else reject(m.input ? new InputError(m.message) : new Error(m.message));
-        });
-        worker.once('error', (e) => {
-          sub.dispose();
-          reject(e);
-        });
-      }),
-  );
+export async function runInBackground<R>(extensionPath: string, job: Job): Promise<R> {
+  const { ms, size } = jobCost(job); // throws InputError before any work
+  if (ms <= INLINE_MS) return runJob(job) as R;
+  const worker = new Worker(path.join(extensionPath, 'dist', 'jobWorker.js'), { workerData: job, resourceLimits: { maxOldGenerationSizeMb: 1024 } });
+  const result = new Promise<R>((resolve, reject) => {
+    worker.once('message', (m: { ok: true; result: R } | { ok: false; input: boolean; message: string }) => {
+      void worker.terminate();
+      if (m.ok) resolve(m.result);
+      else reject(m.input ? new InputError(m.message) : new Error(m.message));
+    });
+    worker.once('error', reject);
+  });
+  let cancel: ((e: Error) => void) | undefined;
+  const cancelled = new Promise<never>((_resolve, reject) => (cancel = reject));
+  // the panel already says it is computing; a notification with Cancel only for the long ones
+  const timer = setTimeout(() => {
+    const title = `Gradient Lens: computing ${job.kind === 'bptt' ? 'BPTT' : 'attention'} over ${size}…`;
+    void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_p, token) => {
+      token.onCancellationRequested(() => {
+        void worker.terminate();
+        cancel?.(new Cancelled('Cancelled.'));
+      });
+      return result.catch(() => undefined);
+    });
+  }, NOTIFY_AFTER_MS);
+  try {
+    return await Promise.race([result, cancelled]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { contentSecurityPolicy, makeNonce, webviewHtml } from '../../src/webviews/html';
 import type { ViewName } from '../../src/webviews/webviewPage';
 
-const VIEWS: ViewName[] = ['bptt', 'flow'];
+const VIEWS: ViewName[] = ['bptt', 'flow', 'attention'];
 const CSP_SOURCE = 'https://file+.vscode-resource.vscode-cdn.net';
 
 function policyOf(html: string): string {

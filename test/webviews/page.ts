@@ -8,6 +8,7 @@ import { dirname, extname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { webviewHtml } from '../../src/webviews/html';
+import type { ViewName } from '../../src/webviews/webviewPage';
 
 /** The project root, from test/webviews or from the bench's bundle in dist/. */
 function projectRoot(from: string): string {
@@ -39,7 +40,7 @@ export interface WebviewPage {
   state(): Promise<unknown>;
 }
 
-export async function openView(browser: Browser, view: 'bptt' | 'flow', opts: { state?: unknown; theme?: 'dark' | 'light' | 'high-contrast' } = {}): Promise<WebviewPage> {
+export async function openView(browser: Browser, view: ViewName, opts: { state?: unknown; theme?: 'dark' | 'light' | 'high-contrast' } = {}): Promise<WebviewPage> {
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   const problems: string[] = [];
   page.on('console', (m) => { if (m.type() === 'error' || /Content Security Policy|Refused to/.test(m.text())) problems.push(m.text()); });

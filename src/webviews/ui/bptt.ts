@@ -12,7 +12,7 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { BpttOptions } from '../../frontends/sentenceBptt';
 import type { BpttTrace } from '../../models/bptt';
 import type { BpttViewState, FromBpttView, ToBpttView } from '../bpttProtocol';
-import { assertNever } from '../bpttProtocol';
+import { assertNever } from '../panelProtocol';
 import { stepView } from './bpttStep';
 import { chartTable, contributions, controls, unrolled } from './bpttView';
 import { el } from './dom';

@@ -3,11 +3,12 @@
  * verdict with a button to open the full BPTT panel, or a hint about what to select.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import type { FlowSummary, FromFlowView, ToFlowView } from '../flowProtocol';
-import { assertNever } from '../bpttProtocol';
+import type { AttentionSummary, FlowSummary, FromFlowView, ToFlowView } from '../flowProtocol';
+import { assertNever } from '../panelProtocol';
 import { el } from './dom';
 import type { FlowChart } from './flowChart';
 import { flowChart } from './flowChart';
+import { drawHeatmap } from './heatmap';
 import { host, onHostMessage } from './vscodeApi';
 
 const vscode = host<FromFlowView, { flow?: FlowSummary; hint?: string }>();
@@ -41,9 +42,29 @@ function show(flow: FlowSummary): void {
   vscode.setState({ flow });
 }
 
+/** While the attention panel is active: its last layer as a small heatmap. */
+function showAttention(a: AttentionSummary): void {
+  chart?.destroy();
+  chart = undefined;
+  const canvas = el('canvas', { id: 'side-heatmap', role: 'img', 'aria-label': `Attention matrix of layer ${a.layer}, ${a.words.length} by ${a.words.length}` });
+  const tip = el('p', { id: 'side-heatmap-tip', class: 'hint', 'aria-live': 'polite', text: 'Hover a cell for its weight.' });
+  app.replaceChildren(
+    el('p', { class: 'sentence', text: `Attention, layer ${a.layer}: ${a.words.length > 8 ? `${a.words.slice(0, 8).join(' ')} …` : a.words.join(' ')}` }),
+    canvas, tip,
+    el('p', { class: 'hint', text: 'Row i: how word i spreads its attention; every row sums to 1.' }),
+  );
+  const size = Math.max(120, Math.min(280, app.clientWidth - 8));
+  const cellAt = drawHeatmap(canvas, a.A, { labels: a.words, scale: 'sequential', size, compact: true });
+  canvas.addEventListener('mousemove', (e) => {
+    const r = canvas.getBoundingClientRect(), c = cellAt(e.clientX - r.left, e.clientY - r.top);
+    if (c) tip.textContent = `${a.words[c.i]} → ${a.words[c.j]}: ${c.value.toFixed(4)}`;
+  });
+}
+
 onHostMessage<ToFlowView>((m) => {
   switch (m.type) {
     case 'flow': show(m.flow); break;
+    case 'attention': showAttention(m.attention); break;
     case 'hint': hint(m.message); break;
     default: assertNever(m);
   }

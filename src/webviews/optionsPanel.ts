@@ -1,0 +1,110 @@
+/**
+ * The lifecycle every Gradient Lens panel shares: one panel per kind beside the editor, revived
+ * after a reload from the options its webview saved, a runtime guard on every incoming message,
+ * results computed by the host (stale ones dropped), and errors shown in the panel and as a
+ * notification. A kind supplies its options guard and its compute function.
+ */
+import * as vscode from 'vscode';
+import { InputError } from '../frontends/sentenceBptt';
+import type { PanelToView } from './panelProtocol';
+import { assertNever, isFromPanelView } from './panelProtocol';
+import { Cancelled } from './traceRunner';
+import type { ViewName } from './webviewPage';
+import { setPage, webviewOptions } from './webviewPage';
+
+export interface PanelKind<O extends { sentence: string }, P> {
+  viewType: string;
+  view: ViewName;
+  /** tab title prefix, e.g. "BPTT" */
+  title: string;
+  isOptions(o: unknown): o is O;
+  compute(extensionUri: vscode.Uri, options: O): Promise<P>;
+  /** told when the panel becomes the active editor or stops being it (with its last result) */
+  onActive?(active: boolean, last: { options: O; result: P } | undefined): void;
+}
+
+export class OptionsPanel<O extends { sentence: string }, P> {
+  private panel: vscode.WebviewPanel | undefined;
+  private options: O | undefined;
+  private last: { options: O; result: P } | undefined;
+  private job = 0;
+  private disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly kind: PanelKind<O, P>, private readonly extensionUri: vscode.Uri) {}
+
+  show(options: O): void {
+    if (this.panel) {
+      this.panel.reveal(vscode.ViewColumn.Beside);
+      this.setOptions(options);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(this.kind.viewType, this.kind.title, { viewColumn: vscode.ViewColumn.Beside }, webviewOptions(this.extensionUri));
+    this.attach(panel, options);
+  }
+
+  /** For the WebviewPanelSerializer: `state` is what the webview saved, checked before use. */
+  revive(panel: vscode.WebviewPanel, state: unknown, fallback: O): void {
+    const saved = state && typeof state === 'object' ? (state as { options?: unknown }).options : undefined;
+    this.attach(panel, this.kind.isOptions(saved) ? saved : fallback);
+  }
+
+  private attach(panel: vscode.WebviewPanel, options: O): void {
+    this.panel = panel;
+    this.options = options;
+    setPage(panel.webview, this.extensionUri, this.kind.view, this.kind.title);
+    this.setTitle();
+    panel.onDidDispose(() => this.dispose(), null, this.disposables);
+    panel.onDidChangeViewState((e) => this.kind.onActive?.(e.webviewPanel.active, this.last), null, this.disposables);
+    panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m), null, this.disposables);
+  }
+
+  private receive(m: unknown): void {
+    if (!isFromPanelView(m, this.kind.isOptions)) return; // a malformed message is dropped, never trusted
+    switch (m.type) {
+      case 'ready': void this.compute(); break;
+      case 'setOptions': this.setOptions(m.options); break;
+      default: assertNever(m);
+    }
+  }
+
+  private setOptions(options: O): void {
+    this.options = options;
+    this.setTitle();
+    void this.compute();
+  }
+
+  private setTitle(): void {
+    const s = this.options!.sentence.trim();
+    this.panel!.title = `${this.kind.title}: ${s.length > 24 ? `${s.slice(0, 24)}…` : s}`;
+  }
+
+  private post(m: PanelToView<O, P>): void {
+    void this.panel?.webview.postMessage(m);
+  }
+
+  private async compute(): Promise<void> {
+    const id = ++this.job;
+    const options = this.options!;
+    try {
+      this.post({ type: 'busy', options, message: 'Computing…' });
+      const result = await this.kind.compute(this.extensionUri, options);
+      if (id !== this.job) return;
+      this.last = { options, result };
+      this.post({ type: 'trace', options, ...result });
+      if (this.panel?.active) this.kind.onActive?.(true, this.last);
+    } catch (e) {
+      if (id !== this.job) return;
+      const message = e instanceof InputError || e instanceof Cancelled ? e.message : `Gradient Lens could not compute this: ${(e as Error).message}`;
+      this.post({ type: 'error', options, message });
+      if (!(e instanceof Cancelled)) void vscode.window.showWarningMessage(message);
+    }
+  }
+
+  private dispose(): void {
+    this.kind.onActive?.(false, undefined);
+    this.panel = undefined;
+    this.last = undefined;
+    this.job++;
+    while (this.disposables.length) this.disposables.pop()?.dispose();
+  }
+}

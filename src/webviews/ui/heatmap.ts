@@ -1,0 +1,114 @@
+/**
+ * An n x n matrix as a heatmap on one canvas (a 512 x 512 matrix is one image, not 262,144 DOM
+ * cells): word labels on both axes, thinned when they would overlap; colours from the theme
+ * (diverging around 0 for similarities); the value under the pointer reported by callback.
+ */
+import type { Matrix } from '../../frontends/sentenceAttention';
+
+export interface HeatmapOptions {
+  labels: readonly string[];
+  /** 'sequential' for probabilities (the absolute scale [0, 1]), 'diverging' around 0 for similarities */
+  scale: 'sequential' | 'diverging';
+  /** the highlighted row (a query word), if any */
+  row?: number | null;
+  /** pixel size of the plot area (square) */
+  size: number;
+  /** no labels, no numbers (the side view) */
+  compact?: boolean;
+}
+
+export interface Cell {
+  i: number;
+  j: number;
+  value: number;
+}
+
+const MARGIN = 78;
+
+function themeRgb(name: string, fallback: string): [number, number, number] {
+  const css = getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
+  const c = document.createElement('canvas').getContext('2d')!;
+  c.fillStyle = fallback;
+  c.fillStyle = css; // an unparseable value leaves the fallback
+  c.fillRect(0, 0, 1, 1);
+  const d = c.getImageData(0, 0, 1, 1).data;
+  return [d[0], d[1], d[2]];
+}
+
+const mix = (a: [number, number, number], b: [number, number, number], t: number): [number, number, number] =>
+  [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t];
+
+/** Draws the heatmap; returns a function from a pointer position (CSS pixels) to the cell under it. */
+export function drawHeatmap(canvas: HTMLCanvasElement, M: Matrix, o: HeatmapOptions): (x: number, y: number) => Cell | null {
+  const n = M.rows, margin = o.compact ? 0 : MARGIN;
+  const cell = o.size / n;
+  const dpr = window.devicePixelRatio || 1;
+  const W = margin + o.size;
+  canvas.width = Math.round(W * dpr);
+  canvas.height = Math.round(W * dpr);
+  canvas.style.width = `${W}px`; // CSSOM, allowed by the CSP (unlike a style attribute in markup)
+  canvas.style.height = `${W}px`;
+  const ctx = canvas.getContext('2d')!;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, W, W);
+
+  const bg = themeRgb('--vscode-editor-background', '#1e1e1e');
+  const pos = themeRgb('--vscode-charts-blue', '#3794ff');
+  const neg = themeRgb('--vscode-charts-red', '#f14c4c');
+  const fg = getComputedStyle(document.body).getPropertyValue('--vscode-foreground').trim() || '#cccccc';
+  let lo = Infinity, hi = -Infinity;
+  for (const v of M.data) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  // probabilities on the absolute [0, 1] scale, so layers compare (rows blurring to 1/n show as such);
+  // similarities diverge around 0, scaled to the largest magnitude
+  const span = o.scale === 'diverging' ? Math.max(Math.abs(lo), Math.abs(hi), 1e-12) : 1;
+
+  // one pixel per entry, then scaled up without smoothing
+  const img = new ImageData(n, n);
+  for (let k = 0; k < n * n; k++) {
+    const v = M.data[k];
+    const t = Number.isFinite(v) ? Math.min(1, Math.abs(v) / span) : 0;
+    const [r, g, b] = mix(bg, o.scale === 'diverging' && v < 0 ? neg : pos, Math.sqrt(t));
+    img.data.set([r, g, b, 255], 4 * k);
+  }
+  const off = document.createElement('canvas');
+  off.width = off.height = n;
+  off.getContext('2d')!.putImageData(img, 0, 0);
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(off, margin, margin, o.size, o.size);
+
+  if (o.row !== null && o.row !== undefined) {
+    ctx.strokeStyle = getComputedStyle(document.body).getPropertyValue('--vscode-focusBorder').trim() || '#007fd4';
+    ctx.lineWidth = 2;
+    ctx.strokeRect(margin + 1, margin + o.row * cell + 1, o.size - 2, Math.max(cell - 2, 1));
+  }
+  if (!o.compact) {
+    ctx.fillStyle = fg;
+    ctx.font = '11px sans-serif';
+    const every = Math.max(1, Math.ceil(13 / cell)); // thin the labels so they never overlap
+    for (let i = 0; i < n; i += every) {
+      const label = o.labels[i].length > 10 ? `${o.labels[i].slice(0, 9)}…` : o.labels[i];
+      ctx.textAlign = 'right';
+      ctx.textBaseline = 'middle';
+      ctx.fillText(label, margin - 4, margin + (i + 0.5) * cell);
+      ctx.save();
+      ctx.translate(margin + (i + 0.5) * cell, margin - 4);
+      ctx.rotate(-Math.PI / 3);
+      ctx.textAlign = 'left';
+      ctx.fillText(label, 0, 0);
+      ctx.restore();
+    }
+    if (cell >= 34) {
+      // numbers in the cells when they fit
+      ctx.textAlign = 'center';
+      ctx.font = '10px sans-serif';
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+        const v = M.data[i * n + j];
+        ctx.fillText(Math.abs(v) >= 100 ? v.toExponential(1) : v.toFixed(2), margin + (j + 0.5) * cell, margin + (i + 0.5) * cell);
+      }
+    }
+  }
+  return (x, y) => {
+    const i = Math.floor((y - margin) / cell), j = Math.floor((x - margin) / cell);
+    return i >= 0 && j >= 0 && i < n && j < n ? { i, j, value: M.data[i * n + j] } : null;
+  };
+}
