@@ -30,11 +30,14 @@ export interface AttentionOptions {
   length: number;
 }
 
-/** A matrix as plain data (row-major), cheap to post to a webview. */
+/**
+ * A matrix as plain data (row-major). A Float64Array: structured clone (worker threads, the page)
+ * copies it as one block, and VS Code (1.57+) transfers typed arrays to webviews efficiently.
+ */
 export interface Matrix {
   rows: number;
   cols: number;
-  data: number[];
+  data: Float64Array;
 }
 
 export interface AttentionLayerTrace {
@@ -96,7 +99,7 @@ function model(words: readonly string[], o: AttentionOptions) {
 
 const matrix = (g: Graph, id: NodeId): Matrix => {
   const s = g.shapeOf(id);
-  return { rows: s[0], cols: s.length > 1 ? s[1] : 1, data: Array.from(g.value(id).data) };
+  return { rows: s[0], cols: s.length > 1 ? s[1] : 1, data: g.value(id).data };
 };
 
 const log10Norm = (v: ArrayLike<number>): number => {
@@ -128,7 +131,7 @@ export function attentionTrace(o: AttentionOptions, rnn?: { cell: 'relu' | 'tanh
   const n = buildAttention(g, m);
   const grads = g.backward(n.loss);
   const gx = grads.get(n.params.X);
-  const asMatrix = (t: { shape: readonly number[]; data: Float64Array }): Matrix => ({ rows: t.shape[0], cols: t.shape[1], data: Array.from(t.data) });
+  const asMatrix = (t: { shape: readonly number[]; data: Float64Array }): Matrix => ({ rows: t.shape[0], cols: t.shape[1], data: t.data.slice() });
   return {
     words,
     X: asMatrix(m.X),
@@ -137,7 +140,7 @@ export function attentionTrace(o: AttentionOptions, rnn?: { cell: 'relu' | 'tanh
     loss: g.scalar(n.loss),
     p: g.scalar(n.p),
     z: g.scalar(n.z),
-    gradX: { rows: gx.shape[0], cols: gx.shape[1], data: Array.from(gx.data) },
+    gradX: asMatrix(gx),
     ...(rnn ? { longRange: longRange(tokenize(o.sentence), o, rnn) } : {}),
   };
 }

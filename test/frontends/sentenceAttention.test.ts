@@ -8,7 +8,7 @@ import type { AttentionOptions, Matrix } from '../../src/frontends/sentenceAtten
 import { attentionTrace, attentionWords } from '../../src/frontends/sentenceAttention';
 
 const base: AttentionOptions = { sentence: 'llama llama red pajama', variant: 'free', layers: 3, d: 4, causal: false, temperature: 1, label: 'happy', length: 0 };
-const row = (M: Matrix, i: number) => M.data.slice(i * M.cols, (i + 1) * M.cols);
+const row = (M: Matrix, i: number) => Array.from(M.data.slice(i * M.cols, (i + 1) * M.cols));
 
 describe('attention trace', () => {
   it('has rows that sum to 1 in every layer, and S = X X^T in the first', () => {

@@ -112,8 +112,10 @@ function heatmapBlock(id: string, title: string, M: Matrix, scale: 'sequential' 
     else return;
     e.preventDefault();
   });
-  return el('figure', { class: 'heatmap' }, el('figcaption', { text: title }), canvas, tip, el('p', { class: 'hint', text: note }),
-    el('details', {}, el('summary', { text: `${title} as a table` }), matrixTable(M, words, title)));
+  // the table is built when opened: at n = 64 it is 4,096 cells
+  const details = el('details', {}, el('summary', { text: `${title} as a table` }));
+  details.addEventListener('toggle', () => { if (details.open && details.children.length === 1) details.append(matrixTable(M, words, title)); });
+  return el('figure', { class: 'heatmap' }, el('figcaption', { text: title }), canvas, tip, el('p', { class: 'hint', text: note }), details);
 }
 
 function setRow(i: number): void {
@@ -231,25 +233,39 @@ function drawLayer(): void {
   );
 }
 
+/** The controls are built once (web components are costly to rebuild) and re-synced on a new trace. */
+function ensureControls(o: AttentionOptions, n: number): void {
+  const existing = document.getElementById('controls');
+  if (existing && existing.dataset.sentence === o.sentence) {
+    (document.getElementById('length') as HTMLInputElement).value = String(n);
+    return;
+  }
+  const form = controls(o, n);
+  form.dataset.sentence = o.sentence;
+  app.replaceChildren(form, el('div', { id: 'content' }));
+  const apply = () => { const next = readControls(); if (JSON.stringify(next) !== JSON.stringify(current!.options)) send(next); };
+  for (const id of ['variant', 'layers', 'd', 'temperature', 'causal', 'label', 'length', 'seed', 'sentence']) document.getElementById(id)?.addEventListener('change', apply);
+  const t = document.getElementById('temperature') as HTMLInputElement;
+  t.addEventListener('input', () => (document.getElementById('temperature-value')!.textContent = fmt(Math.pow(10, Number(t.value)))));
+  form.addEventListener('submit', (e) => { e.preventDefault(); apply(); });
+}
+
 function drawAll(): void {
   if (!current) return;
   charts.splice(0).forEach((c) => c.destroy());
   const { options: o, trace: tr } = current;
   layer = Math.min(Math.max(1, layer), tr.layers.length);
   if (row !== null && row >= tr.words.length) row = null;
-  app.replaceChildren(
-    controls(o, tr.words.length),
+  ensureControls(o, tr.words.length);
+  document.getElementById('busy')?.remove();
+  document.getElementById('error')?.remove();
+  document.getElementById('content')!.replaceChildren(
     el('p', { id: 'summary', class: 'verdict healthy', text: `${tr.words.length} words, d = ${o.d}, K = ${o.layers}: the classifier reads the last word's final vector; p(happy) = ${fmt(tr.p)}, loss L = ${fmt(tr.loss)}.` }),
     el('section', { id: 'layer-view' }),
     vectorsEditor(tr, o),
     longRangeChart(tr) ?? '',
   );
   drawLayer();
-  const apply = () => { const next = readControls(); if (JSON.stringify(next) !== JSON.stringify(o)) send(next); };
-  for (const id of ['variant', 'layers', 'd', 'temperature', 'causal', 'label', 'length', 'seed', 'sentence']) document.getElementById(id)?.addEventListener('change', apply);
-  const t = document.getElementById('temperature') as HTMLInputElement;
-  t.addEventListener('input', () => (document.getElementById('temperature-value')!.textContent = fmt(Math.pow(10, Number(t.value)))));
-  document.getElementById('controls')!.addEventListener('submit', (e) => { e.preventDefault(); apply(); });
   document.getElementById('reset-vectors')?.addEventListener('click', () => { const { vectors: _v, ...rest } = o; send(rest); });
 }
 

@@ -25,18 +25,29 @@ export interface Cell {
 
 const MARGIN = 78;
 
+const parsed = new Map<string, [number, number, number]>();
+
+/** A theme colour as RGB: VS Code's variables are #hex or rgb(); anything else goes through a canvas once. */
 function themeRgb(name: string, fallback: string): [number, number, number] {
   const css = getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
-  const c = document.createElement('canvas').getContext('2d')!;
-  c.fillStyle = fallback;
-  c.fillStyle = css; // an unparseable value leaves the fallback
-  c.fillRect(0, 0, 1, 1);
-  const d = c.getImageData(0, 0, 1, 1).data;
-  return [d[0], d[1], d[2]];
+  let rgb = parsed.get(css);
+  if (rgb) return rgb;
+  const hex = /^#([0-9a-f]{3,8})$/i.exec(css)?.[1];
+  const fn = /^rgba?\(\s*(\d+)[\s,]+(\d+)[\s,]+(\d+)/i.exec(css);
+  if (hex && (hex.length === 6 || hex.length === 8)) rgb = [0, 2, 4].map((k) => parseInt(hex.slice(k, k + 2), 16)) as [number, number, number];
+  else if (hex && (hex.length === 3 || hex.length === 4)) rgb = [0, 1, 2].map((k) => parseInt(hex[k] + hex[k], 16)) as [number, number, number];
+  else if (fn) rgb = [Number(fn[1]), Number(fn[2]), Number(fn[3])];
+  else {
+    const c = document.createElement('canvas').getContext('2d')!;
+    c.fillStyle = fallback;
+    c.fillStyle = css; // an unparseable value leaves the fallback
+    c.fillRect(0, 0, 1, 1);
+    const d = c.getImageData(0, 0, 1, 1).data;
+    rgb = [d[0], d[1], d[2]];
+  }
+  parsed.set(css, rgb);
+  return rgb;
 }
-
-const mix = (a: [number, number, number], b: [number, number, number], t: number): [number, number, number] =>
-  [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t];
 
 /** Draws the heatmap; returns a function from a pointer position (CSS pixels) to the cell under it. */
 export function drawHeatmap(canvas: HTMLCanvasElement, M: Matrix, o: HeatmapOptions): (x: number, y: number) => Cell | null {
@@ -62,13 +73,17 @@ export function drawHeatmap(canvas: HTMLCanvasElement, M: Matrix, o: HeatmapOpti
   // similarities diverge around 0, scaled to the largest magnitude
   const span = o.scale === 'diverging' ? Math.max(Math.abs(lo), Math.abs(hi), 1e-12) : 1;
 
-  // one pixel per entry, then scaled up without smoothing
+  // one pixel per entry, then scaled up without smoothing (no allocation per pixel: 262,144 at n = 512)
   const img = new ImageData(n, n);
+  const px = img.data;
   for (let k = 0; k < n * n; k++) {
     const v = M.data[k];
-    const t = Number.isFinite(v) ? Math.min(1, Math.abs(v) / span) : 0;
-    const [r, g, b] = mix(bg, o.scale === 'diverging' && v < 0 ? neg : pos, Math.sqrt(t));
-    img.data.set([r, g, b, 255], 4 * k);
+    const t = Number.isFinite(v) ? Math.sqrt(Math.min(1, Math.abs(v) / span)) : 0;
+    const c = o.scale === 'diverging' && v < 0 ? neg : pos;
+    px[4 * k] = bg[0] + (c[0] - bg[0]) * t;
+    px[4 * k + 1] = bg[1] + (c[1] - bg[1]) * t;
+    px[4 * k + 2] = bg[2] + (c[2] - bg[2]) * t;
+    px[4 * k + 3] = 255;
   }
   const off = document.createElement('canvas');
   off.width = off.height = n;
