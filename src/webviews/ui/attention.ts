@@ -28,6 +28,7 @@ let row: number | null = vscode.getState()?.row ?? null;
 /** the long-range chart lives as long as the trace; the row's bar chart as long as the layer view */
 const charts: Chart[] = [];
 let rowChart: Chart | undefined;
+const canvases = new Map<string, HTMLCanvasElement>();
 
 const cssVar = (n: string, f: string) => getComputedStyle(document.body).getPropertyValue(n).trim() || f;
 const rowOf = (M: Matrix, i: number) => M.data.slice(i * M.cols, (i + 1) * M.cols);
@@ -94,24 +95,28 @@ function matrixTable(M: Matrix, labels: readonly string[], caption: string): HTM
 
 function heatmapBlock(id: string, title: string, M: Matrix, scale: 'sequential' | 'diverging', words: string[], note: string): HTMLElement {
   const size = Math.max(160, Math.min(420, Math.floor((window.innerWidth - 2 * 78 - 60) / 2)));
-  const canvas = el('canvas', { id, role: 'img', tabindex: 0, 'aria-label': `${title} heatmap, ${M.rows} by ${M.cols}; the same numbers are in the table below; click a row to inspect it` });
+  // the same canvas element is reused from draw to draw: a new one reallocates its backing store
+  const canvas = (canvases.get(id) ?? el('canvas', { id, role: 'img', tabindex: 0 }));
+  canvases.set(id, canvas);
+  canvas.setAttribute('aria-label', `${title} heatmap, ${M.rows} by ${M.cols}; the same numbers are in the table below; click a row to inspect it`);
   const tip = el('p', { id: `${id}-tip`, class: 'tip', 'aria-live': 'polite', text: 'Hover a cell for its value; click a row to inspect it.' });
   const cellAt = drawHeatmap(canvas, M, { labels: words, scale, row, size });
   const locate = (e: MouseEvent) => { const r = canvas.getBoundingClientRect(); return cellAt(e.clientX - r.left, e.clientY - r.top); };
-  canvas.addEventListener('mousemove', (e) => {
+  // handlers are assigned, not added, so a reused canvas keeps exactly one of each
+  canvas.onmousemove = (e) => {
     const c = locate(e);
     if (!c) return;
     tip.textContent = `${title}[${words[c.i]} → ${words[c.j]}] = ${fmt(c.value)} (row ${c.i + 1}, column ${c.j + 1})`;
     tip.dataset.value = String(c.value);
-  });
-  canvas.addEventListener('click', (e) => { const c = locate(e); if (c) setRow(c.i); });
-  canvas.addEventListener('keydown', (e) => {
+  };
+  canvas.onclick = (e) => { const c = locate(e); if (c) setRow(c.i); };
+  canvas.onkeydown = (e) => {
     const n = M.rows, r = row ?? -1;
     if (e.key === 'ArrowDown') setRow(Math.min(n - 1, r + 1));
     else if (e.key === 'ArrowUp') setRow(Math.max(0, r - 1));
     else return;
     e.preventDefault();
-  });
+  };
   // the table is built when opened: at n = 64 it is 4,096 cells
   const details = el('details', {}, el('summary', { text: `${title} as a table` }));
   details.addEventListener('toggle', () => { if (details.open && details.children.length === 1) details.append(matrixTable(M, words, title)); });
@@ -214,8 +219,12 @@ function drawLayer(): void {
   rowChart?.destroy();
   rowChart = undefined;
   const L = tr.layers[layer - 1];
-  const sums = Array.from({ length: L.A.rows }, (_r, i) => rowOf(L.A, i).reduce((s, v) => s + v, 0));
-  const worst = Math.max(...sums.map((s) => Math.abs(s - 1)));
+  let worst = 0; // the largest deviation of a row sum of A from 1
+  for (let i = 0, n = L.A.rows; i < n; i++) {
+    let sum = 0;
+    for (let j = 0; j < n; j++) sum += L.A.data[i * n + j];
+    worst = Math.max(worst, Math.abs(sum - 1));
+  }
   const picker = el('div', { class: 'layers', role: 'group', 'aria-label': 'Layer' }, el('span', { text: 'Layer ' }),
     ...tr.layers.map((_l, k) => {
       const b = el('vscode-button' as 'button', { id: `layer-${k + 1}`, secondary: k + 1 !== layer, 'aria-pressed': String(k + 1 === layer) }, String(k + 1));

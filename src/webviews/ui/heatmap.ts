@@ -26,6 +26,8 @@ export interface Cell {
 const MARGIN = 78;
 
 const parsed = new Map<string, [number, number, number]>();
+/** one offscreen canvas for the n x n image, reused */
+const off = document.createElement('canvas');
 
 /** A theme colour as RGB: VS Code's variables are #hex or rgb(); anything else goes through a canvas once. */
 function themeRgb(name: string, fallback: string): [number, number, number] {
@@ -55,8 +57,9 @@ export function drawHeatmap(canvas: HTMLCanvasElement, M: Matrix, o: HeatmapOpti
   const cell = o.size / n;
   const dpr = window.devicePixelRatio || 1;
   const W = margin + o.size;
-  canvas.width = Math.round(W * dpr);
-  canvas.height = Math.round(W * dpr);
+  // resizing reallocates the canvas: only when the size changed (setting it also clears it)
+  if (canvas.width !== Math.round(W * dpr)) canvas.width = Math.round(W * dpr);
+  if (canvas.height !== Math.round(W * dpr)) canvas.height = Math.round(W * dpr);
   canvas.style.width = `${W}px`; // CSSOM, allowed by the CSP (unlike a style attribute in markup)
   canvas.style.height = `${W}px`;
   const ctx = canvas.getContext('2d')!;
@@ -73,20 +76,22 @@ export function drawHeatmap(canvas: HTMLCanvasElement, M: Matrix, o: HeatmapOpti
   // similarities diverge around 0, scaled to the largest magnitude
   const span = o.scale === 'diverging' ? Math.max(Math.abs(lo), Math.abs(hi), 1e-12) : 1;
 
-  // one pixel per entry, then scaled up without smoothing (no allocation per pixel: 262,144 at n = 512)
+  // one pixel per entry, then scaled up without smoothing: colours from a 256-step table (sqrt
+  // scale, so small weights stay visible), written as packed RGBA with no allocation per pixel
+  const lut = (c: [number, number, number]) => Uint32Array.from({ length: 256 }, (_v, q) => {
+    const t = Math.sqrt(q / 255);
+    const ch = (k: number) => Math.round(bg[k] + (c[k] - bg[k]) * t);
+    return (255 << 24) | (ch(2) << 16) | (ch(1) << 8) | ch(0); // little-endian RGBA
+  });
+  const up = lut(pos), down = o.scale === 'diverging' ? lut(neg) : up;
   const img = new ImageData(n, n);
-  const px = img.data;
+  const px = new Uint32Array(img.data.buffer);
   for (let k = 0; k < n * n; k++) {
     const v = M.data[k];
-    const t = Number.isFinite(v) ? Math.sqrt(Math.min(1, Math.abs(v) / span)) : 0;
-    const c = o.scale === 'diverging' && v < 0 ? neg : pos;
-    px[4 * k] = bg[0] + (c[0] - bg[0]) * t;
-    px[4 * k + 1] = bg[1] + (c[1] - bg[1]) * t;
-    px[4 * k + 2] = bg[2] + (c[2] - bg[2]) * t;
-    px[4 * k + 3] = 255;
+    const q = Number.isFinite(v) ? Math.min(255, Math.round((Math.abs(v) / span) * 255)) : 0;
+    px[k] = v < 0 ? down[q] : up[q];
   }
-  const off = document.createElement('canvas');
-  off.width = off.height = n;
+  if (off.width !== n) off.width = off.height = n;
   off.getContext('2d')!.putImageData(img, 0, 0);
   ctx.imageSmoothingEnabled = false;
   ctx.drawImage(off, margin, margin, o.size, o.size);
