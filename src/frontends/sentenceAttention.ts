@@ -26,6 +26,8 @@ export interface AttentionOptions {
   seed?: number;
   /** edited word vectors by word (case-folded), overriding the hashed ones */
   vectors?: Record<string, number[]>;
+  /** edited learned weights (qkv), by name "W_q[l]" (l = 1..K), as d x d row-major values */
+  weights?: Record<string, number[]>;
   /** tokens: the sentence repeated to this many (0 = as written) */
   length: number;
 }
@@ -93,6 +95,12 @@ function model(words: readonly string[], o: AttentionOptions) {
       if (v && v.length === o.d && v.every(Number.isFinite)) X.set(v, i * o.d);
     });
     m.X = tensor(m.X.shape, X);
+  }
+  for (const [key, values] of Object.entries(o.weights ?? {})) {
+    const hit = /^W_([qkv])\[(\d+)\]$/.exec(key);
+    const list = hit && (hit[1] === 'q' ? m.W_q : hit[1] === 'k' ? m.W_k : m.W_v);
+    const l = hit ? Number(hit[2]) - 1 : -1;
+    if (list && l >= 0 && l < list.length && values.length === o.d * o.d && values.every(Number.isFinite)) list[l] = tensor([o.d, o.d], values);
   }
   return m;
 }

@@ -24,6 +24,13 @@ function isVectors(v: unknown): boolean {
   return entries.length <= 1024 && entries.every(([k, x]) => k.length <= 200 && Array.isArray(x) && x.length <= 64 && x.every((n) => isNum(n, -1e6, 1e6)));
 }
 
+function isWeights(v: unknown): boolean {
+  if (v === undefined) return true;
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
+  const entries = Object.entries(v as Record<string, unknown>);
+  return entries.length <= 18 && entries.every(([k, x]) => /^W_[qkv]\[[1-6]\]$/.test(k) && Array.isArray(x) && x.length <= 4096 && x.every((n) => isNum(n, -1e6, 1e6)));
+}
+
 export function isAttentionOptions(o: unknown): o is AttentionOptions {
   if (!o || typeof o !== 'object') return false;
   const v = o as Record<string, unknown>;
@@ -36,7 +43,8 @@ export function isAttentionOptions(o: unknown): o is AttentionOptions {
     && (v.label === 'happy' || v.label === 'sad')
     && (v.seed === undefined || isInt(v.seed, 0, 2 ** 32))
     && isInt(v.length, 0, 1024)
-    && isVectors(v.vectors);
+    && isVectors(v.vectors)
+    && isWeights(v.weights);
 }
 
 export function isFromAttentionView(m: unknown): m is FromAttentionView {

@@ -44,6 +44,18 @@ describe('attention trace', () => {
     expect(row(tr.X, 1)).toEqual([1, 0, 0, 0]);
   });
 
+  it('uses edited learned weights of the qkv variant for their layer', () => {
+    const qkv: AttentionOptions = { ...base, variant: 'qkv', layers: 2, d: 2 };
+    const identity = [1, 0, 0, 1];
+    const tr = attentionTrace({ ...qkv, weights: { 'W_q[2]': identity, 'W_k[2]': identity, 'W_v[2]': identity } });
+    expect(Array.from(tr.W!.q[1].data)).toEqual(identity);
+    // with identity weights, layer 2 is the scaled variant on layer 1's output: S = Y Yᵀ / √2
+    const Y = tr.layers[0].out, S = tr.layers[1].S;
+    expect(S.data[1]).toBeAllclose((Y.data[0] * Y.data[2] + Y.data[1] * Y.data[3]) / Math.SQRT2, { rtol: 1e-14 });
+    // an edit of the wrong size is ignored rather than half-applied
+    expect(Array.from(attentionTrace({ ...qkv, weights: { 'W_q[1]': [1, 2, 3] } }).W!.q[0].data)).toEqual(Array.from(attentionTrace(qkv).W!.q[0].data));
+  });
+
   it('compares |dL/dx_1| through attention and the RNN for n = 4 .. 256', () => {
     const tr = attentionTrace({ ...base, layers: 1 }, { cell: 'tanh', w_h: 0.5 });
     const lr = tr.longRange!;

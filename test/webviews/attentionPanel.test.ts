@@ -111,4 +111,20 @@ describe('attention panel webview', () => {
     expect((await v.posted()).at(-1)).toEqual({ type: 'setOptions', options: { ...base, temperature: 10 } });
     await page.close();
   });
+
+  it('lets the learned weights of the shown layer be edited entry by entry', async () => {
+    const qkv: AttentionOptions = { ...base, variant: 'qkv', d: 2 };
+    const v = await openView(browser, 'attention');
+    await v.post(msg(qkv, false));
+    const { page } = v;
+    await page.locator('#weights summary').click();
+    const entry = page.locator('input[data-key="W_q[1]"][data-k="1"]');
+    await entry.fill('0.75');
+    await entry.dispatchEvent('change');
+    const sent = (await v.posted()).at(-1) as { type: string; options: AttentionOptions };
+    expect(sent.type).toBe('setOptions');
+    expect(sent.options.weights!['W_q[1]'][1]).toBe(0.75);
+    expect(sent.options.weights!['W_q[1]']).toHaveLength(4);
+    await page.close();
+  });
 });

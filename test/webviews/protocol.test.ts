@@ -1,5 +1,6 @@
 /** The host's runtime guards accept exactly the messages of each webview's protocol. */
 import { describe, expect, it } from 'vitest';
+import { isAttentionOptions } from '../../src/webviews/attentionProtocol';
 import { isBpttViewState, isFromBpttView } from '../../src/webviews/bpttProtocol';
 import { isFromFlowView } from '../../src/webviews/flowProtocol';
 
@@ -35,4 +36,16 @@ describe('Gradient Flow messages', () => {
     expect(isFromFlowView({ type: 'open' })).toBe(false);
     expect(isFromFlowView(undefined)).toBe(false);
   });
+});
+
+describe('attention panel options', () => {
+  const o = { sentence: 'llama llama red pajama', variant: 'qkv', layers: 2, d: 2, causal: false, temperature: 1, label: 'happy', length: 0 };
+  it('accepts well-formed options with edits', () => {
+    expect(isAttentionOptions(o)).toBe(true);
+    expect(isAttentionOptions({ ...o, vectors: { llama: [1, 2] }, weights: { 'W_q[1]': [1, 0, 0, 1] } })).toBe(true);
+  });
+  it.each([
+    { ...o, layers: 7 }, { ...o, d: 65 }, { ...o, temperature: 0 }, { ...o, variant: 'mlp' },
+    { ...o, weights: { 'W_x[1]': [1] } }, { ...o, weights: { 'W_q[1]': ['1'] } }, { ...o, vectors: { llama: [Number.NaN] } },
+  ])('rejects %j', (bad) => expect(isAttentionOptions(bad)).toBe(false));
 });

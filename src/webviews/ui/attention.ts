@@ -79,7 +79,7 @@ function readControls(): AttentionOptions {
     length: length >= 1 && length !== current!.trace.words.length ? Math.min(length, 1024) : o.length,
     ...(seed !== 361 || o.seed !== undefined ? { seed } : {}),
   };
-  if (next.d !== o.d) delete next.vectors; // edited vectors had the old size
+  if (next.d !== o.d) { delete next.vectors; delete next.weights; } // edits had the old size
   return next;
 }
 
@@ -181,10 +181,37 @@ function vectorsEditor(tr: AttentionTrace, o: AttentionOptions): HTMLElement {
     body.append(r);
   }
   table.append(body);
-  const weights = tr.W ? `W_q, W_k and W_v are drawn from the seed (${o.seed ?? 361}); change the seed to draw others.` : '';
   return el('details', { class: 'vectors-wrap' }, el('summary', { text: 'Word vectors (the same word always has the same vector; edit to experiment)' }),
-    table, d > shownD ? el('p', { class: 'hint', text: `Showing the first ${shownD} of ${d} entries.` }) : null, weights ? el('p', { class: 'hint', text: weights }) : null,
+    table, d > shownD ? el('p', { class: 'hint', text: `Showing the first ${shownD} of ${d} entries.` }) : null,
     o.vectors ? el('vscode-button' as 'button', { id: 'reset-vectors', secondary: true }, 'Back to the hashed vectors') : null);
+}
+
+/** The learned weights of the shown layer (qkv), editable entry by entry for d up to 8. */
+function weightsEditor(tr: AttentionTrace, o: AttentionOptions): HTMLElement | null {
+  if (!tr.W) return null;
+  const d = tr.X.cols;
+  const grids = (['q', 'k', 'v'] as const).map((w) => {
+    const M = tr.W![w][layer - 1], key = `W_${w}[${layer}]`;
+    if (d > 8) return el('p', { class: 'hint', text: `${key}: ${d} x ${d}, drawn from the seed; set d to 8 or less to edit it.` });
+    const body = el('tbody');
+    for (let i = 0; i < d; i++) {
+      const r = el('tr');
+      for (let j = 0; j < d; j++) {
+        const input = el('input', { type: 'number', step: 0.1, value: Number(M.data[i * d + j].toPrecision(4)), 'aria-label': `${key} row ${i + 1}, column ${j + 1}`, 'data-key': key, 'data-k': i * d + j });
+        input.addEventListener('change', () => {
+          const values = Array.from(M.data);
+          values[i * d + j] = Number(input.value);
+          if (Number.isFinite(values[i * d + j])) send({ ...o, weights: { ...(o.weights ?? {}), [key]: values } });
+        });
+        r.append(el('td', {}, input));
+      }
+      body.append(r);
+    }
+    return el('figure', { class: 'weights' }, el('figcaption', { text: key }), el('table', { class: 'data vectors', 'aria-label': key }, body));
+  });
+  return el('details', { class: 'vectors-wrap', id: 'weights' }, el('summary', { text: `Learned weights of layer ${layer} (drawn from the seed ${o.seed ?? 361}; edit to experiment)` }),
+    el('div', { class: 'heatmaps' }, ...grids),
+    o.weights ? el('vscode-button' as 'button', { id: 'reset-weights', secondary: true }, 'Back to the seeded weights') : null);
 }
 
 function longRangeChart(tr: AttentionTrace): HTMLElement | null {
@@ -219,6 +246,14 @@ function drawLayer(): void {
   rowChart?.destroy();
   rowChart = undefined;
   const L = tr.layers[layer - 1];
+  const slot = document.getElementById('weights-slot');
+  if (slot) {
+    const wasOpen = (document.getElementById('weights') as HTMLDetailsElement | null)?.open ?? false;
+    const editor = weightsEditor(tr, current.options);
+    slot.replaceChildren(editor ?? '');
+    if (editor) (editor as HTMLDetailsElement).open = wasOpen;
+    document.getElementById('reset-weights')?.addEventListener('click', () => { const { weights: _w, ...rest } = current!.options; send(rest); });
+  }
   let worst = 0; // the largest deviation of a row sum of A from 1
   for (let i = 0, n = L.A.rows; i < n; i++) {
     let sum = 0;
@@ -272,6 +307,7 @@ function drawAll(): void {
     el('p', { id: 'summary', class: 'verdict healthy', text: `${tr.words.length} words, d = ${o.d}, K = ${o.layers}: the classifier reads the last word's final vector; p(happy) = ${fmt(tr.p)}, loss L = ${fmt(tr.loss)}.` }),
     el('section', { id: 'layer-view' }),
     vectorsEditor(tr, o),
+    el('div', { id: 'weights-slot' }),
     longRangeChart(tr) ?? '',
   );
   drawLayer();
