@@ -38,21 +38,9 @@ try {
 } catch {
   /* missing or not plain JSON (comments): rewrite it */
 }
-writeFileSync(settingsFile, JSON.stringify({
-  'workbench.startupEditor': 'none',
-  'workbench.welcomePage.walkthroughs.openOnInstall': false,
-  'workbench.tips.enabled': false,
-  'workbench.enableExperiments': false,
-  'extensions.autoUpdate': false,
-  'extensions.autoCheckUpdates': false,
-  'extensions.ignoreRecommendations': true,
-  'telemetry.telemetryLevel': 'off',
-  'security.workspace.trust.enabled': false,
-  'update.mode': 'none',
-  'git.enabled': false,
-  'chat.disableAIFeatures': true,
-  ...settings,
-}, null, 2));
+// the same quiet, offline workbench the end-to-end tests use (no walkthrough, no telemetry, no updates)
+const quiet = JSON.parse(readFileSync(join(ROOT, 'e2e', 'quietSettings.json'), 'utf8'));
+writeFileSync(settingsFile, JSON.stringify({ ...quiet, ...settings }, null, 2));
 
 // 4) a port: PORT or 8090, else any free one
 const portFree = (port) => new Promise((res) => {

@@ -3,28 +3,17 @@
  * from the panel and compare it with the engine, switch to layer 2, click a row and check its bar
  * chart's numbers; the side view shows the heatmap while the panel is active.
  */
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attentionTrace, defaultAttentionOptions } from '../../src/frontends/sentenceAttention';
 import type { VsCode } from './harness';
-import { ROOT, openFile, runCommand, screenshot, selectText, startVsCode, waitFor, webviewFrame } from './harness';
+import { openFile, runCommand, screenshot, selectText, startWithExamples, waitFor, webviewFrame } from './harness';
 
 const EXT = 'gradient-lens.gradient-lens';
 let vs: VsCode;
-let ws: string;
+let close: () => Promise<void>;
 
-beforeAll(async () => {
-  mkdirSync(join(ROOT, '.tmp'), { recursive: true });
-  ws = mkdtempSync(join(ROOT, '.tmp', 'ws-'));
-  cpSync(join(ROOT, 'examples'), ws, { recursive: true });
-  vs = await startVsCode({ workspace: ws, extensionPath: ROOT });
-});
-
-afterAll(async () => {
-  await vs?.stop();
-  rmSync(ws, { recursive: true, force: true });
-});
+beforeAll(async () => ({ vs, close } = await startWithExamples()));
+afterAll(async () => close?.());
 
 describe('Inspect Attention', () => {
   it('shows the engine\'s attention, layer by layer, with a row\'s weights', async () => {

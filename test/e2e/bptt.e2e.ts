@@ -3,35 +3,18 @@
  * the palette, step back with the keyboard and compare with the engine, make the gradient explode,
  * follow the selection in the side view, and get the panel back after a window reload.
  */
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sentenceBptt } from '../../src/frontends/sentenceBptt';
+import { paintedPixels } from '../webviews/page';
 import type { VsCode } from './harness';
-import { ROOT, activateTab, notification, openFile, runCommand, screenshot, selectText, startVsCode, waitFor, webviewFrame } from './harness';
+import { activateTab, notification, openFile, runCommand, screenshot, selectText, startWithExamples, waitFor, webviewFrame } from './harness';
 
 const EXT = 'gradient-lens.gradient-lens';
 let vs: VsCode;
-let ws: string;
+let close: () => Promise<void>;
 
-const paintedPixels = (canvas: HTMLCanvasElement) => {
-  const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-  let n = 0;
-  for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-  return n;
-};
-
-beforeAll(async () => {
-  mkdirSync(join(ROOT, '.tmp'), { recursive: true });
-  ws = mkdtempSync(join(ROOT, '.tmp', 'ws-'));
-  cpSync(join(ROOT, 'examples'), ws, { recursive: true });
-  vs = await startVsCode({ workspace: ws, extensionPath: ROOT });
-});
-
-afterAll(async () => {
-  await vs?.stop();
-  rmSync(ws, { recursive: true, force: true });
-});
+beforeAll(async () => ({ vs, close } = await startWithExamples()));
+afterAll(async () => close?.());
 
 describe('Step Through BPTT', () => {
   it('steps back through the lecture sentence, explodes at w_h = 1.8, and survives a reload', async () => {

@@ -2,7 +2,7 @@
 // playwright-core, with an extension folder loaded in development mode. Install the tooling with
 // `node scripts/setupE2e.mjs`; run the tests with `npx vitest run --config vitest.e2e.mts`.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,21 +26,7 @@ const SESSION_CEILING_MS = Number(process.env.E2E_TIMEOUT_MS ?? 600_000);
 const REJECTED = /Extension is not compatible[^\n]*|Cannot read the extension[^\n]*|Error while loading[^\n]*|Failed to load extension[^\n]*/;
 
 /** Settings that keep the workbench quiet and offline: no walkthrough, no tips, no telemetry, no update checks. */
-export const QUIET_SETTINGS: Readonly<Record<string, unknown>> = {
-  'workbench.startupEditor': 'none',
-  'workbench.welcomePage.walkthroughs.openOnInstall': false,
-  'workbench.tips.enabled': false,
-  'workbench.enableExperiments': false,
-  'extensions.autoUpdate': false,
-  'extensions.autoCheckUpdates': false,
-  'extensions.ignoreRecommendations': true,
-  'telemetry.telemetryLevel': 'off',
-  'security.workspace.trust.enabled': false,
-  'update.mode': 'none',
-  'git.enabled': false,
-  'chat.disableAIFeatures': true,
-  'workbench.editor.enablePreview': false,
-};
+export const QUIET_SETTINGS: Readonly<Record<string, unknown>> = JSON.parse(readFileSync(join(ROOT, 'e2e', 'quietSettings.json'), 'utf8'));
 
 export interface StartOptions {
   /** Folder to open as the workspace. */
@@ -504,4 +490,22 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = join(RESULTS, `${name.replace(/[^\w.-]+/g, '_')}.png`);
   await page.screenshot({ path: file, timeout: 15_000 });
   return file;
+}
+
+/**
+ * VS Code with Gradient Lens (this project) loaded and a scratch copy of examples/ open, so a test
+ * may change files freely; `close()` stops it and removes the copy.
+ */
+export async function startWithExamples(): Promise<{ vs: VsCode; close(): Promise<void> }> {
+  mkdirSync(join(ROOT, '.tmp'), { recursive: true });
+  const ws = mkdtempSync(join(ROOT, '.tmp', 'ws-'));
+  cpSync(join(ROOT, 'examples'), ws, { recursive: true });
+  const vs = await startVsCode({ workspace: ws, extensionPath: ROOT });
+  return {
+    vs,
+    async close() {
+      await vs.stop();
+      rmSync(ws, { recursive: true, force: true });
+    },
+  };
 }

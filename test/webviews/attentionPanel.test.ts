@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core';
 import type { AttentionOptions } from '../../src/frontends/sentenceAttention';
 import { attentionTrace } from '../../src/frontends/sentenceAttention';
 import { buildOnce } from './build';
-import { launch, openView } from './page';
+import { launch, openView, paintedPixels } from './page';
 
 const base: AttentionOptions = { sentence: 'llama llama red pajama', variant: 'free', layers: 2, d: 4, causal: false, temperature: 1, label: 'happy', length: 0 };
 const msg = (o: AttentionOptions, longRange = true) => ({ type: 'trace', options: o, trace: attentionTrace(o, longRange ? { cell: 'relu', w_h: 0.5 } : undefined) });
@@ -66,12 +66,7 @@ describe('attention panel webview', () => {
     const A2 = m.trace.layers[1].A;
     expect(await page.locator('#row-table td').allTextContents()).toEqual(Array.from(A2.data.slice(8, 12), (x) => String(Number(x.toPrecision(4)))));
     expect(await page.locator('#row-formula .katex').count()).toBe(1);
-    const bars = await page.locator('#row-chart').evaluate((el: HTMLCanvasElement) => {
-      const d = el.getContext('2d')!.getImageData(0, 0, el.width, el.height).data;
-      let n = 0;
-      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-      return n;
-    });
+    const bars = await page.locator('#row-chart').evaluate(paintedPixels);
     expect(bars).toBeGreaterThan(500);
     expect(await v.state()).toMatchObject({ layer: 2, row: 2 });
     expect(v.problems).toEqual([]);

@@ -9,7 +9,7 @@ import type { BpttOptions } from '../../src/frontends/sentenceBptt';
 import { sentenceBptt } from '../../src/frontends/sentenceBptt';
 import { bpttTrace } from '../../src/models/bptt';
 import { sentenceRnn } from '../../src/frontends/sentence';
-import { launch, openView, setTheme } from './page';
+import { launch, openView, paintedPixels, setTheme } from './page';
 import { buildOnce } from './build';
 
 const base: BpttOptions = { sentence: 'llama llama red pajama', cell: 'relu', hidden: 1, w_h: 0.5, label: 'happy', length: 0, reluAtZero: 0 };
@@ -37,12 +37,7 @@ describe('BPTT panel webview', () => {
     expect(await page.locator('#step-result').textContent()).toMatch(/^dL\/dh_4 = -?\d/);
     expect(await page.locator('#verdict').getAttribute('data-kind')).toBe('healthy');
     // the chart is not blank: some pixel of the canvas is painted
-    const painted = await page.locator('#chart').evaluate((c: HTMLCanvasElement) => {
-      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-      let n = 0;
-      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-      return n;
-    });
+    const painted = await page.locator('#chart').evaluate(paintedPixels);
     expect(painted).toBeGreaterThan(100);
     expect(v.problems).toEqual([]);
     await page.close();

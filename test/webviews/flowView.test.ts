@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { attentionTrace } from '../../src/frontends/sentenceAttention';
 import { sentenceBptt } from '../../src/frontends/sentenceBptt';
 import { buildOnce } from './build';
-import { launch, openView } from './page';
+import { launch, openView, paintedPixels } from './page';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -28,12 +28,7 @@ describe('Gradient Flow side view', () => {
     const { page } = v;
     expect(await page.locator('#flow-verdict').getAttribute('data-kind')).toBe('dead');
     expect(await page.locator('#flow-verdict').textContent()).toContain('The gradient stops at t = 3');
-    const painted = await page.locator('#flow-chart').evaluate((c: HTMLCanvasElement) => {
-      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-      let n = 0;
-      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-      return n;
-    });
+    const painted = await page.locator('#flow-chart').evaluate(paintedPixels);
     expect(painted).toBeGreaterThan(100);
     await page.locator('#open-panel').click();
     expect((await v.posted()).at(-1)).toEqual({ type: 'openPanel' });

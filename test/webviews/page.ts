@@ -83,3 +83,11 @@ export async function setTheme(page: Page, kind: 'dark' | 'light', vars: Record<
     document.body.classList.add(`vscode-${kind}`);
   }, { kind, vars });
 }
+
+/** How many pixels of a canvas are painted (alpha > 0): a chart that silently shows nothing has 0. */
+export function paintedPixels(canvas: HTMLCanvasElement): number {
+  const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+  let n = 0;
+  for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+  return n;
+}
