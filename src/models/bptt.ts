@@ -51,6 +51,8 @@ export interface BpttTrace {
   hidden: number;
   T: number;
   label: 0 | 1;
+  /** the recurrent weight (a number for the scalar RNN, the matrix otherwise) */
+  W_h: Nested;
   z: number;
   p: number;
   loss: number;
@@ -176,6 +178,7 @@ export function bpttTrace(model: RnnModel, opts: TraceOptions = {}): BpttTrace {
     hidden: H,
     T,
     label: model.label,
+    W_h: nested(model.W_h),
     z,
     p: g.scalar(n.p),
     loss,

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { AttentionTrace } from '../frontends/sentenceAttention';
+import { codeLikeReason, tokenize } from '../frontends/sentence';
 import { InputError, sentenceBptt } from '../frontends/sentenceBptt';
 import type { ToFlowView } from './flowProtocol';
 import { isFromFlowView } from './flowProtocol';
@@ -67,6 +68,11 @@ export class FlowViewProvider implements vscode.WebviewViewProvider {
       this.post({ type: 'hint', message: EMPTY });
       return;
     }
+    if (tokenize(text).length > FLOW_MAX_WORDS && !codeLikeReason(text)) {
+      this.sentence = text;
+      this.post({ type: 'hint', message: 'The selection is long; run "Gradient Lens: Step Through BPTT" to trace it in the panel.' });
+      return;
+    }
     try {
       const o = defaultOptions(text);
       const { words, trace } = sentenceBptt(o, FLOW_MAX_WORDS);
@@ -75,8 +81,7 @@ export class FlowViewProvider implements vscode.WebviewViewProvider {
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       this.sentence = undefined;
-      const long = e.message.includes('more than the limit');
-      this.post({ type: 'hint', message: long ? `The selection is long; run "Gradient Lens: Step Through BPTT" to trace it in the panel.` : e.message });
+      this.post({ type: 'hint', message: e.message });
     }
   }
 }

@@ -149,6 +149,21 @@ describe('BPTT panel webview', () => {
     await page.close();
   });
 
+  it('writes the dead step as dL/dh_{t-1} = dL/dh_t · 0 · w_h with w_h\'s value, and says why', async () => {
+    const v = await openView(browser, 'bptt');
+    await v.post(traceMsg({ ...base, w_h: 0.1 }));
+    const { page } = v;
+    await page.locator('#rnn').waitFor();
+    for (let k = 0; k < 2; k++) await page.keyboard.press('ArrowRight'); // dL/dh_2, through relu'(a_3) = 0
+    // the LaTeX source travels in KaTeX's MathML annotation
+    const source = await page.locator('#formula annotation').textContent();
+    expect(source).toContain("\\operatorname{relu}'(a_{3}) \\cdot w_h}");
+    expect(source).toContain('{0 \\cdot 0.1}');
+    expect(await page.locator('#step-result').textContent()).toBe('dL/dh_2 = 0');
+    expect(await page.locator('#step-note').textContent()).toMatch(/^The gradient stops at t = 3 because a_3 = -0\.\d+ < 0, so relu'\(a_3\) = 0/);
+    await page.close();
+  });
+
   it('shows an error from the host in words', async () => {
     const v = await openView(browser, 'bptt');
     await v.post({ type: 'error', options: base, message: 'The selection looks like code.' });

@@ -60,9 +60,7 @@ export function stepView(tr: BpttTrace, cursor: number): StepView {
   const upLog = tr.log10_dL_dh[t + 1];
   let latex: string;
   if (tr.scalar) {
-    const wh = s.factor! / (s.cellGrad as number || 1);
-    const whShown = (s.cellGrad as number) === 0 ? Number.NaN : wh;
-    latex = `${dh(t)} = ${dh(t + 1)} \\cdot ${mark(`${cellName(t + 1)} \\cdot w_h`)} = ${texValue(up, upLog)} \\cdot ${mark(`${texNum(s.cellGrad as number)} \\cdot ${Number.isNaN(whShown) ? 'w_h' : texNum(wh)}`)} = ${texValue(value, log10)}`;
+    latex = `${dh(t)} = ${dh(t + 1)} \\cdot ${mark(`${cellName(t + 1)} \\cdot w_h`)} = ${texValue(up, upLog)} \\cdot ${mark(`${texNum(s.cellGrad as number)} \\cdot ${texNum(tr.W_h as number)}`)} = ${texValue(value, log10)}`;
   } else {
     latex = `\\left\\|${dh(t)}\\right\\| = \\left\\| W_h^\\top \\left(${cellName(t + 1)} \\odot ${dh(t + 1)}\\right) \\right\\| = ${mark(texNum(s.gain))} \\times ${texValue(up, upLog)} = ${texValue(value, log10)}`;
   }
