@@ -146,7 +146,8 @@ export function bpttTrace(model: RnnModel, opts: TraceOptions = {}): BpttTrace {
     const x = model.x[t - 1].data;
     const rel = logs[t] - logs[T];
     const flag: StepFlag =
-      t === deadAt ? 'dead'
+      logs[T] === -Infinity ? 'vanishing' // the output is saturated: nothing enters the recurrence
+      : t === deadAt ? 'dead'
       : t === saturatedAt ? 'saturated'
       : logs[t] === -Infinity && (deadAt !== undefined || saturatedAt !== undefined) ? 'cut'
       : rel < -orders ? 'vanishing'
@@ -195,7 +196,7 @@ export function bpttTrace(model: RnnModel, opts: TraceOptions = {}): BpttTrace {
       x: n.params.x.map((id) => nested(grads.get(id))),
     },
     ...(overflowAt !== undefined ? { overflowAt } : {}),
-    verdict: verdictOf(model, logs, deadAt, steps, orders),
+    verdict: verdictOf(model, logs, deadAt, steps, orders, overflowAt),
   };
 }
 
@@ -203,8 +204,16 @@ function fmtExp(l: number): string {
   return `10^${l >= 0 ? '+' : ''}${l.toFixed(1)}`;
 }
 
-function verdictOf(model: RnnModel, logs: number[], deadAt: number | undefined, steps: BpttStep[], orders: number): BpttVerdict {
+function verdictOf(model: RnnModel, logs: number[], deadAt: number | undefined, steps: BpttStep[], orders: number, overflowAt?: number): BpttVerdict {
   const T = logs.length - 1;
+  if (logs[T] === -Infinity) {
+    // p is exactly 1 (or 0) in float64: dL/dz = e^-z with z beyond float64, no exponent can hold it
+    const why = overflowAt !== undefined ? `h_t overflows float64 from t = ${overflowAt}, so z = W_o · h_${T} is infinite` : `the logit z is so large`;
+    return {
+      kind: 'vanishing',
+      message: `The output is saturated: ${why} and p = ${model.label === 1 ? 1 : 0} exactly, so dL/dz underflows to 0 (its true size has no float64 exponent): no gradient flows back at all.`,
+    };
+  }
   if (deadAt !== undefined) {
     const a = steps[deadAt - 1].a;
     const shown = typeof a === 'number' ? `a_${deadAt} = ${fmt(a)} ${a < 0 ? '<' : '='} 0, so relu'(a_${deadAt}) = 0` : `every entry of a_${deadAt} is ≤ 0, so relu'(a_${deadAt}) = 0`;

@@ -47,6 +47,17 @@ describe('Step Through BPTT', () => {
       expect(await panel.locator('#rnn thead th.rnn-col').count()).toBe(12);
       await screenshot(page, 'bptt-panel-exploding');
 
+      // 10,000 words: traced in the worker thread, reported with the true power of ten
+      await panel.locator('#length input').fill('10000');
+      await panel.locator('#length input').press('Enter');
+      await waitFor(async () => (await panel.locator('#step-count').textContent())?.startsWith('Step 0 of 10000'), 'the 10,000-word trace', 90_000, 250);
+      // happy label: h overflows float64, so p = 1 exactly and nothing flows back; the panel says so
+      expect(await panel.locator('#verdict').getAttribute('data-kind')).toBe('vanishing');
+      expect(await panel.locator('#verdict').textContent()).toMatch(/^The output is saturated: h_t overflows float64 from t = \d+/);
+      await panel.locator('#length input').fill('40');
+      await panel.locator('#length input').press('Enter');
+      await waitFor(async () => (await panel.locator('#step-count').textContent())?.startsWith('Step 0 of 40'), 'back to 40 words', 30_000);
+
       // the side view follows the selection
       await page.locator('.activitybar .action-item .action-label[aria-label="Gradient Lens"]').click();
       const side = webviewFrame(page, { view: true, extensionId: EXT });

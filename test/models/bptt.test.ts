@@ -83,6 +83,15 @@ describe('scalar BPTT trace', () => {
     expect(long.verdict.message).toContain('its true size is 10^+1761.1');
   });
 
+  it('calls a saturated output a vanishing gradient, never healthy', () => {
+    // happy label, w_h = 1.5 over 10,000 steps: h overflows, z = ∞, p = 1, dL/dz = -e^-z underflows
+    const sat = bpttTrace(scalarRnn(new Array(10_000).fill(0.5), { W_h: 1.5, label: 1 }));
+    expect(sat.log10_dL_dh[10_000]).toBe(-Infinity);
+    expect(sat.verdict.kind).toBe('vanishing');
+    expect(sat.verdict.message).toMatch(/^The output is saturated: h_t overflows float64 from t = \d+, so z = W_o · h_10000 is infinite and p = 1 exactly/);
+    expect(sat.steps.every((st) => st.flag === 'vanishing')).toBe(true);
+  });
+
   it('computes a finite loss and gradient for a logit of 1e30', () => {
     for (const lab of [0, 1] as const) {
       const tr30 = bpttTrace(scalarRnn([1], { W_o: 1e30, W_h: 0, h0: 0, label: lab }));
