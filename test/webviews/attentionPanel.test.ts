@@ -122,4 +122,19 @@ describe('attention panel webview', () => {
     expect(sent.options.weights!['W_q[1]']).toHaveLength(4);
     await page.close();
   });
+
+  it('selects rows with the keyboard: Tab to a heatmap, then Down and Up', async () => {
+    const v = await openView(browser, 'attention');
+    await v.post(msg(base, false));
+    const { page } = v;
+    await page.locator('#attn').focus();
+    await page.keyboard.press('ArrowDown');
+    expect(await page.locator('#row-title').textContent()).toMatch(/^Row 1: how "llama" attends/);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowUp');
+    expect(await page.locator('#row-title').textContent()).toMatch(/^Row 2: how "llama" attends/);
+    expect(await page.locator('#attn').getAttribute('tabindex')).toBe('0');
+    await page.close();
+  });
 });

@@ -126,7 +126,10 @@ function heatmapBlock(id: string, title: string, M: Matrix, scale: 'sequential' 
 function setRow(i: number): void {
   row = i;
   save();
+  // redrawing moves the canvas into a new figure, which drops its focus: give it back (keyboard use)
+  const focused = document.activeElement?.id;
   drawLayer();
+  if (focused) document.getElementById(focused)?.focus();
   document.getElementById('row-panel')?.scrollIntoView({ block: 'nearest' });
 }
 
