@@ -63,4 +63,14 @@ describe('Inspect Attention', () => {
       throw e;
     }
   });
+
+  it('offers the walkthrough from the lecture\'s sentence to a dead ReLU', async () => {
+    const { page } = vs;
+    await runCommand(page, 'Welcome: Open Walkthrough...');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'See a gradient vanish, explode and die' }).first().click();
+    for (const step of ["Step through BPTT on the lecture's sentence", 'Go back one time step at a time', 'Make the gradient vanish, then explode', 'Kill a ReLU']) {
+      await page.locator('.getting-started-step', { hasText: step }).first().waitFor({ timeout: 30_000 });
+    }
+    await screenshot(page, 'walkthrough');
+  });
 });
