@@ -163,8 +163,9 @@ export function softmaxRows(V: Float64Array, x: number, o: number, n: number, w:
     let s = 0;
     for (let j = 0; j < w; j++) s += Math.exp(V[x + r + j] - mx);
     if (log) {
-      const lse = mx + Math.log(s);
-      for (let j = 0; j < w; j++) V[o + r + j] = V[x + r + j] - lse;
+      // (x - max) - log s, not x - (max + log s): the latter loses everything for logits near 1e16
+      const ls = Math.log(s);
+      for (let j = 0; j < w; j++) V[o + r + j] = V[x + r + j] - mx - ls;
     } else {
       for (let j = 0; j < w; j++) V[o + r + j] = Math.exp(V[x + r + j] - mx) / s;
     }

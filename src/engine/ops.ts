@@ -111,8 +111,8 @@ export const OPS = {
   sqrt: unary('√', '\\frac{d \\sqrt{x}}{dx} = \\frac{1}{2\\sqrt{x}}', Math.sqrt, (_x, y) => 0.5 / y, [0.2, 3]),
   // d/dx |x| = sign(x), 0 at 0
   abs: unary('|·|', '\\frac{d |x|}{dx} = \\operatorname{sign}(x)', Math.abs, (x) => Math.sign(x), [-2, 2], 0),
-  // d/dx relu(x) = [x > 0], relu'(0) by convention
-  relu: unary('relu', "\\operatorname{relu}'(x) = [x > 0]", (x) => (x > 0 ? x : 0), (x, _y, r) => (x > 0 ? 1 : x < 0 ? 0 : r), [-2, 2], 0),
+  // d/dx relu(x) = [x > 0], relu'(0) by convention; NaN stays NaN (as in PyTorch)
+  relu: unary('relu', "\\operatorname{relu}'(x) = [x > 0]", (x) => (x > 0 ? x : x <= 0 ? 0 : x), (x, _y, r) => (x > 0 ? 1 : x < 0 ? 0 : x === 0 ? r : x), [-2, 2], 0),
   // d/dx tanh x = 1 - tanh^2 x
   tanh: unary('tanh', '\\frac{d \\tanh x}{dx} = 1 - \\tanh^2 x', Math.tanh, (_x, y) => 1 - y * y, [-2, 2]),
   // d/dx sigmoid x = sigmoid x (1 - sigmoid x)
@@ -157,6 +157,8 @@ export const OPS = {
     },
     tests: [
       { shapes: [[3, 4], [4, 2]], domain: [-2, 2] },
+      { shapes: [[6, 3], [3, 5]], domain: [-2, 2] }, // six rows: the four-row blocks and a remainder
+      { shapes: [[9, 4], [4]], domain: [-2, 2] },
       { shapes: [[5, 3], [3]], domain: [-2, 2] },
       { shapes: [[3], [3, 2]], domain: [-2, 2] },
       { shapes: [[4], [4]], domain: [-2, 2] },

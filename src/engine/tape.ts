@@ -318,7 +318,7 @@ export class Tape {
     return new Gradients(this, G, null); // its own buffer: never overwritten
   }
 
-  /** The smallest distance of any reachable node's inputs from a kink of its op. */
+  /** The smallest distance of the inputs of any node up to `loss` from a kink of its op. */
   kinkDistance(loss: NodeId): { distance: number; node?: NodeId } {
     let best: { distance: number; node?: NodeId } = { distance: Infinity };
     for (let id = 0; id <= loss; id++) {

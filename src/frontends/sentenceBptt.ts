@@ -26,8 +26,6 @@ export interface SentenceTrace {
   trace: BpttTrace;
 }
 
-export const HIDDEN_SIZES = [1, 2, 4, 8, 16, 32, 64] as const;
-
 export class InputError extends Error {}
 
 /** The words of the sentence, repeated to `length` words, or an InputError saying what is wrong. */

@@ -11,7 +11,7 @@ import type { Nested } from '../engine/tensor';
 import type { RnnModel } from './rnn';
 import { buildRnn, hiddenSize, isScalar } from './rnn';
 
-export type StepFlag = 'ok' | 'vanishing' | 'exploding' | 'dead' | 'cut' | 'saturated';
+export type StepFlag = 'ok' | 'vanishing' | 'exploding' | 'dead' | 'cut' | 'saturated' | 'overflow';
 
 export interface BpttStep {
   t: number;
@@ -51,8 +51,9 @@ export interface BpttTrace {
   hidden: number;
   T: number;
   label: 0 | 1;
-  /** the recurrent weight (a number for the scalar RNN, the matrix otherwise) */
+  /** the recurrent and output weights (numbers for the scalar RNN) */
   W_h: Nested;
+  W_o: Nested;
   z: number;
   p: number;
   loss: number;
@@ -76,10 +77,14 @@ export interface TraceOptions {
 
 const LOG10E = Math.LOG10E;
 
+/** Euclidean norm, scaled by the largest entry so entries of 1e200 do not overflow when squared. */
 function norm(v: Float64Array): number {
+  let m = 0;
+  for (const x of v) m = Math.max(m, Math.abs(x));
+  if (m === 0 || !Number.isFinite(m)) return m;
   let s = 0;
-  for (const x of v) s += x * x;
-  return Math.sqrt(s);
+  for (const x of v) s += (x / m) * (x / m);
+  return m * Math.sqrt(s);
 }
 
 function outer(u: Float64Array, v: Float64Array): number[][] {
@@ -104,19 +109,26 @@ export function bpttTrace(model: RnnModel, opts: TraceOptions = {}): BpttTrace {
   const Wo = model.W_o.data;
   let v = Float64Array.from(Wo, (w) => (model.label === 1 ? -w : w)); // direction of dL/dh_T
   const woNorm = norm(v);
-  v = v.map((x) => x / woNorm);
-  const logs = new Array<number>(T + 1);
-  logs[T] = log10dz + Math.log10(woNorm);
-
+  if (woNorm > 0) v = v.map((x) => x / woNorm);
+  // rel[t] = log10(|dL/dh_t| / |dL/dh_T|) as a sum of per-step log gains, kept apart from the
+  // absolute log10 |dL/dh_T| (which can be -1e96 for a huge logit and would swallow the sum)
+  const rel = new Array<number>(T + 1);
+  rel[T] = 0;
   const cellGrads: Float64Array[] = [];
   const gains: number[] = [];
-  let deadAt: number | undefined;
-  let saturatedAt: number | undefined;
+  let deadAt: number | undefined, saturatedAt: number | undefined, nanAt: number | undefined;
   for (let t = T; t >= 1; t--) {
     const a = val(n.a[t - 1]), h = val(n.h[t]);
-    const cg = model.cell === 'relu' ? a.map((x) => (x > 0 ? 1 : x < 0 ? 0 : relu0)) : h.map((y) => 1 - y * y);
+    // relu'(a): 1 above 0, 0 below, the convention at 0, and NaN stays NaN (an overflowed forward pass)
+    const cg = model.cell === 'relu' ? a.map((x) => (x > 0 ? 1 : x < 0 ? 0 : x === 0 ? relu0 : Number.NaN)) : h.map((y) => 1 - y * y);
     cellGrads[t] = cg;
-    // v_{t-1} = J_t^T v_t with J_t = diag(cell'(a_t)) W_h, renormalized; the log carries the scale
+    if (rel[t] === -Infinity || Number.isNaN(rel[t])) {
+      // the path is already cut (or meaningless): nothing more to scale
+      rel[t - 1] = rel[t];
+      gains[t] = Number.isNaN(rel[t]) ? Number.NaN : 0;
+      continue;
+    }
+    // v_{t-1} = J_t^T v_t with J_t = diag(cell'(a_t)) W_h, renormalized; rel carries the scale
     const next = new Float64Array(H);
     for (let i = 0; i < H; i++) {
       const w = cg[i] * v[i];
@@ -124,34 +136,39 @@ export function bpttTrace(model: RnnModel, opts: TraceOptions = {}): BpttTrace {
     }
     const s = norm(next);
     gains[t] = s;
-    if (s === 0 || !Number.isFinite(logs[t])) {
-      if (s === 0 && deadAt === undefined && Number.isFinite(logs[t])) {
-        if (model.cell === 'relu') deadAt = t;
-        else saturatedAt = t;
-      }
-      logs[t - 1] = s === 0 ? -Infinity : logs[t];
-      v = next;
+    if (Number.isNaN(s)) {
+      nanAt ??= t;
+      rel[t - 1] = Number.NaN;
+    } else if (s === 0) {
+      if (model.cell === 'relu') deadAt ??= t;
+      else saturatedAt ??= t;
+      rel[t - 1] = -Infinity;
     } else {
-      logs[t - 1] = logs[t] + Math.log10(s);
+      rel[t - 1] = rel[t] + Math.log10(s);
       v = next.map((x) => x / s);
     }
   }
+  const top = woNorm === 0 ? -Infinity : log10dz + Math.log10(woNorm);
+  const logs = rel.map((r) => top + r);
 
   let overflowAt: number | undefined;
+  const cutAt = deadAt ?? saturatedAt;
   const steps: BpttStep[] = [];
   for (let t = 1; t <= T; t++) {
     const h = val(n.h[t]), hPrev = val(n.h[t - 1]);
     if (overflowAt === undefined && !h.every(Number.isFinite)) overflowAt = t;
     const dLda = grads.get(n.a[t - 1]).data;
     const x = model.x[t - 1].data;
-    const rel = logs[t] - logs[T];
+    // a step's flag describes what going back through it gives: dL/dh_{t-1}
+    const r = rel[t - 1];
     const flag: StepFlag =
-      logs[T] === -Infinity ? 'vanishing' // the output is saturated: nothing enters the recurrence
+      Number.isNaN(r) || Number.isNaN(z) ? 'overflow'
+      : top === -Infinity ? 'vanishing' // nothing enters the recurrence at all
       : t === deadAt ? 'dead'
       : t === saturatedAt ? 'saturated'
-      : logs[t] === -Infinity && (deadAt !== undefined || saturatedAt !== undefined) ? 'cut'
-      : rel < -orders ? 'vanishing'
-      : rel > orders ? 'exploding'
+      : cutAt !== undefined && t < cutAt ? 'cut'
+      : r < -orders ? 'vanishing'
+      : r > orders ? 'exploding'
       : 'ok';
     const cg = cellGrads[t];
     steps.push({
@@ -180,6 +197,7 @@ export function bpttTrace(model: RnnModel, opts: TraceOptions = {}): BpttTrace {
     T,
     label: model.label,
     W_h: nested(model.W_h),
+    W_o: nested(model.W_o),
     z,
     p: g.scalar(n.p),
     loss,
@@ -196,7 +214,7 @@ export function bpttTrace(model: RnnModel, opts: TraceOptions = {}): BpttTrace {
       x: n.params.x.map((id) => nested(grads.get(id))),
     },
     ...(overflowAt !== undefined ? { overflowAt } : {}),
-    verdict: verdictOf(model, logs, deadAt, steps, orders, overflowAt),
+    verdict: verdictOf({ model, logs, rel, deadAt, saturatedAt, steps, orders, overflowAt, nan: nanAt !== undefined || Number.isNaN(z), woZero: woNorm === 0 }),
   };
 }
 
@@ -204,8 +222,29 @@ function fmtExp(l: number): string {
   return `10^${l >= 0 ? '+' : ''}${l.toFixed(1)}`;
 }
 
-function verdictOf(model: RnnModel, logs: number[], deadAt: number | undefined, steps: BpttStep[], orders: number, overflowAt?: number): BpttVerdict {
+interface VerdictInput {
+  model: RnnModel;
+  logs: number[];
+  rel: number[];
+  deadAt?: number;
+  saturatedAt?: number;
+  steps: BpttStep[];
+  orders: number;
+  overflowAt?: number;
+  nan: boolean;
+  woZero: boolean;
+}
+
+function verdictOf(v: VerdictInput): BpttVerdict {
+  const { model, logs, rel, deadAt, saturatedAt, steps, orders, overflowAt } = v;
   const T = logs.length - 1;
+  if (v.woZero) return { kind: 'vanishing', message: 'W_o = 0: the loss does not depend on h_T, so no gradient flows back at all.' };
+  if (v.nan) {
+    return {
+      kind: 'exploding',
+      message: `The forward pass overflows float64${overflowAt !== undefined ? ` at t = ${overflowAt}` : ''}: h_t becomes ∞ and then NaN, so the numbers from there on mean nothing. Lower w_h or shorten the sequence.`,
+    };
+  }
   if (logs[T] === -Infinity) {
     // p is exactly 1 (or 0) in float64: dL/dz = e^-z with z beyond float64, no exponent can hold it
     const why = overflowAt !== undefined ? `h_t overflows float64 from t = ${overflowAt}, so z = W_o · h_${T} is infinite` : `the logit z is so large`;
@@ -226,12 +265,15 @@ function verdictOf(model: RnnModel, logs: number[], deadAt: number | undefined, 
         : `The gradient stops at t = ${deadAt} because ${shown}: no gradient reaches h_0 … h_${deadAt - 1}.`,
     };
   }
-  const rel = logs[0] - logs[T];
-  const under = Number.isFinite(logs[0]) && logs[0] < -307 ? ` In float64 dL/dh_0 underflows to 0; its true size is ${fmtExp(logs[0])}.` : '';
-  const over = Number.isFinite(logs[0]) && logs[0] > 308 ? ` In float64 dL/dh_0 overflows; its true size is ${fmtExp(logs[0])}.` : '';
-  if (rel < -orders) return { kind: 'vanishing', message: `Vanishing: |dL/dh_0| is ${fmtExp(rel)} times |dL/dh_${T}| after ${T} steps back.${under}` };
-  if (rel > orders) return { kind: 'exploding', message: `Exploding: |dL/dh_0| is ${fmtExp(rel)} times |dL/dh_${T}| after ${T} steps back.${over}` };
-  return { kind: 'healthy', message: `Healthy: |dL/dh_0| is within ${orders} orders of magnitude of |dL/dh_${T}| (${fmtExp(rel)}).` };
+  if (saturatedAt !== undefined) {
+    return { kind: 'vanishing', message: `tanh saturates at t = ${saturatedAt}: 1 − h_${saturatedAt}² = 0 in float64, so no gradient reaches h_0 … h_${saturatedAt - 1}.` };
+  }
+  const r = rel[0];
+  const under = logs[0] < -307 ? ` In float64 dL/dh_0 underflows to 0; its true size is ${fmtExp(logs[0])}.` : '';
+  const over = logs[0] > 308 ? ` In float64 dL/dh_0 overflows; its true size is ${fmtExp(logs[0])}.` : '';
+  if (r < -orders) return { kind: 'vanishing', message: `Vanishing: |dL/dh_0| is ${fmtExp(r)} times |dL/dh_${T}| after ${T} steps back.${under}` };
+  if (r > orders) return { kind: 'exploding', message: `Exploding: |dL/dh_0| is ${fmtExp(r)} times |dL/dh_${T}| after ${T} steps back.${over}` };
+  return { kind: 'healthy', message: `Healthy: |dL/dh_0| is within ${orders} orders of magnitude of |dL/dh_${T}| (${fmtExp(r)}).` };
 }
 
 function fmt(x: number): string {

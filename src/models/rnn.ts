@@ -91,6 +91,7 @@ export function parseRnnModel(json: unknown): RnnModel {
   });
   if (first.length > 1) throw new ModelError('x[0]: expected a number or a vector');
   if (h0.shape.length === 0 && first.length !== 0) throw new ModelError('x[0]: the scalar RNN (h0 a number) needs numbers as inputs');
+  if (h0.shape.length !== 0 && first.length === 0) throw new ModelError('x[0]: the vector RNN (h0 a vector) needs vectors as inputs');
   const H = sizeOf(h0.shape), D = sizeOf(first);
   const scalar = h0.shape.length === 0;
   return {

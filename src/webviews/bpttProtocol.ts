@@ -21,7 +21,7 @@ export function isBpttOptions(o: unknown): o is BpttOptions {
   const v = o as Record<string, unknown>;
   return typeof v.sentence === 'string' && v.sentence.length <= 100_000
     && (v.cell === 'relu' || v.cell === 'tanh')
-    && isInt(v.hidden, 1, 64)
+    && isInt(v.hidden, 1, 16)
     && isNum(v.w_h, -10, 10)
     && (v.label === 'happy' || v.label === 'sad')
     && isInt(v.length, 0, 1_000_000)

@@ -62,6 +62,7 @@ describe('bptt', () => {
     [{ cell: 'relu', W_h: [[1, 0]], W_i: [[1]], W_o: [1], h0: [0, 0], x: [[1]], label: 1 }, 'W_h: expected a 2 x 2 matrix, got a 1 x 2 matrix'],
     [{ cell: 'relu', W_h: 0.5, W_i: 1, W_o: 1, h0: 0, x: [1, 'two'], label: 1 }, 'x[1]: expected a finite number, got "two"'],
     [{ cell: 'relu', W_h: 0.5, W_i: 1, W_o: 1, h0: 0, x: [1], label: 'happy' }, 'label: expected 0 (sad) or 1 (happy), got "happy"'],
+    [{ cell: 'relu', W_h: [[1, 0], [0, 1]], W_i: [[1], [1]], W_o: [1, 1], h0: [0, 0], x: [1, 2], label: 1 }, 'x[0]: the vector RNN (h0 a vector) needs vectors as inputs'],
   ])('names the bad field of a model (%#)', (model, message) => {
     const r = runCli(['bptt', '--model', write('bad.json', model)]);
     expect(r.code).toBe(2);

@@ -151,3 +151,16 @@ describe('broadcasting', () => {
     expect(g.backward(y).get(b)).toBeAllclose([5, 7, 9]);
   });
 });
+
+describe('numerics', () => {
+  it('log-softmax keeps its precision for huge logits', () => {
+    const g = new Graph();
+    const x = g.param(tensor([3], [1e300, 1e300, 0]));
+    // log(1/2) for the two equal ones, x - max - log 2 = -1e300 for the last
+    expect(g.value(g.logSoftmax(x))).toBeAllclose([-Math.LN2, -Math.LN2, -1e300], { rtol: 1e-15 });
+  });
+  it('relu passes NaN through instead of turning it into 0', () => {
+    const g = new Graph();
+    expect(g.scalar(g.relu(g.param(Number.NaN)))).toBeNaN();
+  });
+});

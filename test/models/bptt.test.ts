@@ -27,7 +27,9 @@ describe('scalar BPTT trace', () => {
   it('goes back one step at a time: dL/dh_{t-1} = dL/dh_t relu\'(a_t) w_h', () => {
     expect(tr.steps.map((s) => s.word)).toEqual(['llama', 'llama', 'red', 'pajama']);
     for (let t = 1; t <= 4; t++) {
-      expect(tr.steps[t - 1].factor).toBe(0.5 * (tr.steps[t - 1].cellGrad as number));
+      // every a_t > 0 here, so relu'(a_t) = 1 and the local factor is w_h itself
+      expect(tr.steps[t - 1].a as number).toBeGreaterThan(0);
+      expect(tr.steps[t - 1].factor).toBe(0.5);
       expect(dh[t - 1]).toBeAllclose(dh[t] * tr.steps[t - 1].factor!, { rtol: 1e-15 });
     }
     // the general form: dL/dh_0 = w_h^4 dL/dh_4 with every relu' = 1
@@ -81,6 +83,33 @@ describe('scalar BPTT trace', () => {
     expect(long.verdict.kind).toBe('exploding');
     expect(long.dL_dh[0]).toBe(Infinity); // float64 gives up
     expect(long.verdict.message).toContain('its true size is 10^+1761.1');
+  });
+
+  it('keeps the per-step exponents when the logit is huge but finite (|dL/dz| ~ 10^-1e96)', () => {
+    // w_o = 1e97 makes z ~ 1e97 and log10 |dL/dz| ~ -4e96; 2,000 steps of w_h = 1.2 must still count
+    const tr = bpttTrace(scalarRnn(new Array(2000).fill(0.5), { W_h: 1.2, W_o: 1e97, h0: 0.5, label: 1 }));
+    expect(tr.verdict.kind).toBe('exploding');
+    expect(tr.verdict.message).toMatch(/^Exploding: \|dL\/dh_0\| is 10\^\+158\.4 times/); // 2000 log10(1.2) = 158.36
+  });
+
+  it('reports an overflowing vector RNN as overflow, not as a dead ReLU (NaN stays NaN)', () => {
+    // h_1 = [2e200, 1], h_2 = [∞, ∞], then a_3 = [∞ + ∞, ∞ − ∞] = [∞, NaN]
+    const H = 2, W = { shape: [H, H], data: Float64Array.from([1e200, 1e200, 1e200, -1e200]) };
+    const m: RnnModel = { cell: 'relu', W_h: W, W_i: { shape: [H, 1], data: Float64Array.from([1, 1]) }, W_o: { shape: [H], data: Float64Array.from([1, -1]) },
+      h0: { shape: [H], data: Float64Array.from([1, 0]) }, x: [1, 1, 1, 1].map((v) => ({ shape: [1], data: Float64Array.of(v) })), label: 1 };
+    const tr = bpttTrace(m);
+    expect(tr.overflowAt).toBeDefined();
+    expect(tr.verdict.kind).toBe('exploding');
+    expect(tr.verdict.message).toMatch(/^The forward pass overflows float64 at t = \d: h_t becomes ∞ and then NaN/);
+    expect(tr.steps.some((st) => st.flag === 'overflow')).toBe(true);
+  });
+
+  it('says W_o = 0 cuts everything, and names a saturated tanh', () => {
+    expect(bpttTrace(scalarRnn([0.5, 0.5], { W_o: 0 })).verdict.message).toBe('W_o = 0: the loss does not depend on h_T, so no gradient flows back at all.');
+    // tanh(40) = 1 exactly in float64, so 1 - h^2 = 0
+    const sat = bpttTrace(scalarRnn([40, 0.1], { cell: 'tanh', W_h: 0.5 }));
+    expect(sat.verdict.message).toBe('tanh saturates at t = 1: 1 − h_1² = 0 in float64, so no gradient reaches h_0 … h_0.');
+    expect(sat.steps[0].flag).toBe('saturated');
   });
 
   it('calls a saturated output a vanishing gradient, never healthy', () => {

@@ -272,7 +272,9 @@ function drawLayer(): void {
   const scaleNote = current.options.variant === 'free' ? 'S = X Xᵀ: the dot product of every pair of word vectors.' : current.options.variant === 'scaled' ? 'S = X Xᵀ / √d.' : 'S = (X W_q)(X W_k)ᵀ / √d.';
   document.getElementById('layer-view')!.replaceChildren(
     picker,
-    el('p', { id: 'row-sums', class: 'hint', text: `Layer ${layer} of ${tr.layers.length}. Every row of A sums to 1 (largest deviation ${worst.toExponential(1)}): each word's new vector is a weighted average of ${tr.W ? 'the value vectors x_j W_v' : 'all word vectors'}.` }),
+    el('p', { id: 'row-sums', class: 'hint', text: worst < 1e-9
+      ? `Layer ${layer} of ${tr.layers.length}. Every row of A sums to 1 (largest deviation ${worst.toExponential(1)}): each word's new vector is a weighted average of ${tr.W ? 'the value vectors x_j W_v' : 'all word vectors'}.`
+      : `Layer ${layer} of ${tr.layers.length}. Warning: a row of A sums to 1 only within ${worst.toExponential(1)}; the similarities are too extreme for float64.` }),
     el('div', { class: 'heatmaps' },
       heatmapBlock('sim', 'S', L.S, 'diverging', tr.words, scaleNote),
       heatmapBlock('attn', 'A', L.A, 'sequential', tr.words, `A = row softmax(S${current.options.temperature !== 1 ? ` / ${fmt(current.options.temperature)}` : ''})${current.options.causal ? ', future words masked' : ''}.`)),

@@ -51,7 +51,7 @@ export function stepView(tr: BpttTrace, cursor: number): StepView {
   if (cursor === 0) {
     const dz = tr.label === 1 ? `-(1 - p)` : `p`;
     const latex = tr.scalar
-      ? `${dh(T)} = \\frac{\\partial L}{\\partial z} \\cdot w_o = ${dz} \\cdot w_o = ${texNum(tr.label === 1 ? tr.p - 1 : tr.p)} \\cdot ${mark(texNum(value / (tr.label === 1 ? tr.p - 1 : tr.p)))} = ${texValue(value, log10)}`
+      ? `${dh(T)} = \\frac{\\partial L}{\\partial z} \\cdot w_o = ${dz} \\cdot w_o = ${texNum(tr.label === 1 ? tr.p - 1 : tr.p)} \\cdot ${mark(texNum(tr.W_o as number))} = ${texValue(value, log10)}`
       : `\\left\\|${dh(T)}\\right\\| = \\left|\\frac{\\partial L}{\\partial z}\\right| \\, \\|W_o\\| = ${texValue(value, log10)}`;
     return { t, latex, result, value, log10, note: `Start at the output: the loss reaches h_${T} through z = W_o · h_${T}.` };
   }
@@ -72,7 +72,8 @@ function noteFor(tr: BpttTrace, s: BpttStep): string {
   switch (s.flag) {
     case 'dead': return tr.verdict.kind === 'dead' ? tr.verdict.message : `relu'(a_${k}) = 0: the gradient stops here.`;
     case 'saturated': return `tanh is saturated at t = ${k}: 1 - h_${k}^2 = 0 in float64, so nothing flows back.`;
-    case 'cut': return `Nothing reaches h_${k - 1}: the path was cut at t = ${tr.verdict.deadAt ?? '?'}.`;
+    case 'cut': return `Nothing reaches h_${k - 1}: the path was cut further up.`;
+    case 'overflow': return tr.verdict.message;
     case 'vanishing': return `Vanishing: |dL/dh_${k - 1}| is ${fmtPow10(tr.log10_dL_dh[k - 1] - tr.log10_dL_dh[tr.T])} times |dL/dh_${tr.T}|.`;
     case 'exploding': return `Exploding: |dL/dh_${k - 1}| is ${fmtPow10(tr.log10_dL_dh[k - 1] - tr.log10_dL_dh[tr.T])} times |dL/dh_${tr.T}|.`;
     case 'ok': return tr.scalar

@@ -96,7 +96,7 @@ export function contributions(tr: BpttTrace, words: readonly string[], cursor: n
   table.append(foot);
   return el('section', { class: 'contrib-wrap', 'aria-label': 'Weight gradients' },
     el('h3', { text: 'Every step adds a term to the weight gradients' }),
-    el('p', { class: 'hint', text: 'dL/dw_h = Σ_t relu\'(a_t) h_{t-1} dL/dh_t: the same weight changes every hidden state.' }),
+    el('p', { class: 'hint', text: `dL/dw_h = Σ_t ${tr.cell === 'relu' ? "relu'(a_t)" : '(1 − h_t²)'} h_{t-1} dL/dh_t: the same weight changes every hidden state.` }),
     table);
 }
 
