@@ -15,9 +15,9 @@ export function attentionPanel(onActive: (active: boolean, trace?: AttentionTrac
     view: 'attention',
     title: 'Attention',
     isOptions: isAttentionOptions,
-    async compute(extensionUri, options) {
+    async compute(extensionUri, options, signal) {
       const s = settings();
-      const trace = await runInBackground<AttentionTrace>(extensionUri.fsPath, { kind: 'attention', options, rnn: { cell: s.defaultCell, w_h: s.defaultWh } });
+      const trace = await runInBackground<AttentionTrace>(extensionUri.fsPath, { kind: 'attention', options, rnn: { cell: s.defaultCell, w_h: s.defaultWh } }, signal);
       return { trace };
     },
     onActive: (active, last) => onActive(active, last?.result.trace),

@@ -16,9 +16,9 @@ export const BPTT_PANEL: PanelKind<BpttOptions, { words: string[]; trace: BpttTr
   view: 'bptt',
   title: 'BPTT',
   isOptions: isBpttOptions,
-  async compute(extensionUri: vscode.Uri, options: BpttOptions) {
+  async compute(extensionUri: vscode.Uri, options: BpttOptions, signal: AbortSignal) {
     const { maxSequenceLength } = settings();
-    const { words, trace } = await runInBackground<SentenceTrace>(extensionUri.fsPath, { kind: 'bptt', options, maxWords: maxSequenceLength });
+    const { words, trace } = await runInBackground<SentenceTrace>(extensionUri.fsPath, { kind: 'bptt', options, maxWords: maxSequenceLength }, signal);
     return { words, trace, maxWords: maxSequenceLength };
   },
 };

@@ -18,7 +18,8 @@ export interface PanelKind<O extends { sentence: string }, P> {
   /** tab title prefix, e.g. "BPTT" */
   title: string;
   isOptions(o: unknown): o is O;
-  compute(extensionUri: vscode.Uri, options: O): Promise<P>;
+  /** `signal` aborts when a newer request supersedes this one or the panel closes */
+  compute(extensionUri: vscode.Uri, options: O, signal: AbortSignal): Promise<P>;
   /** told when the panel becomes the active editor or stops being it (with its last result) */
   onActive?(active: boolean, last: { options: O; result: P } | undefined): void;
 }
@@ -28,6 +29,7 @@ export class OptionsPanel<O extends { sentence: string }, P> {
   private options: O | undefined;
   private last: { options: O; result: P } | undefined;
   private job = 0;
+  private running: AbortController | undefined;
   private disposables: vscode.Disposable[] = [];
 
   constructor(private readonly kind: PanelKind<O, P>, private readonly extensionUri: vscode.Uri) {}
@@ -85,9 +87,11 @@ export class OptionsPanel<O extends { sentence: string }, P> {
   private async compute(): Promise<void> {
     const id = ++this.job;
     const options = this.options!;
+    this.running?.abort(); // a superseded computation stops (its worker is terminated)
+    const running = (this.running = new AbortController());
     try {
       this.post({ type: 'busy', options, message: 'Computing…' });
-      const result = await this.kind.compute(this.extensionUri, options);
+      const result = await this.kind.compute(this.extensionUri, options, running.signal);
       if (id !== this.job) return;
       this.last = { options, result };
       this.post({ type: 'trace', options, ...result });
@@ -101,6 +105,7 @@ export class OptionsPanel<O extends { sentence: string }, P> {
   }
 
   private dispose(): void {
+    this.running?.abort();
     this.kind.onActive?.(false, undefined);
     this.panel = undefined;
     this.last = undefined;

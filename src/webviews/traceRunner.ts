@@ -16,34 +16,42 @@ export const NOTIFY_AFTER_MS = 400;
 
 export class Cancelled extends Error {}
 
-export async function runInBackground<R>(extensionPath: string, job: Job): Promise<R> {
+/**
+ * Runs `job`, in the worker when it is large. `signal` (a newer request, a closed panel) stops the
+ * worker; so does Cancel on the notification. Both reject with Cancelled.
+ */
+export async function runInBackground<R>(extensionPath: string, job: Job, signal?: AbortSignal): Promise<R> {
   const { ms, size } = jobCost(job); // throws InputError before any work
+  if (signal?.aborted) throw new Cancelled('Superseded.');
   if (ms <= INLINE_MS) return runJob(job) as R;
   const worker = new Worker(path.join(extensionPath, 'dist', 'jobWorker.js'), { workerData: job, resourceLimits: { maxOldGenerationSizeMb: 1024 } });
+  let stop: (why: string) => void = () => {};
   const result = new Promise<R>((resolve, reject) => {
+    let settled = false;
+    const settle = (f: () => void) => { if (!settled) { settled = true; f(); } };
+    stop = (why) => { void worker.terminate(); settle(() => reject(new Cancelled(why))); };
     worker.once('message', (m: { ok: true; result: R } | { ok: false; input: boolean; message: string }) => {
       void worker.terminate();
-      if (m.ok) resolve(m.result);
-      else reject(m.input ? new InputError(m.message) : new Error(m.message));
+      settle(() => (m.ok ? resolve(m.result) : reject(m.input ? new InputError(m.message) : new Error(m.message))));
     });
-    worker.once('error', reject);
+    worker.once('error', (e) => settle(() => reject(e)));
+    // a worker that ends without answering (terminated, or out of memory) must not leave us waiting
+    worker.once('exit', (code) => settle(() => reject(new Error(`the worker stopped (exit code ${code})`))));
   });
-  let cancel: ((e: Error) => void) | undefined;
-  const cancelled = new Promise<never>((_resolve, reject) => (cancel = reject));
+  const onAbort = () => stop('Superseded.');
+  signal?.addEventListener('abort', onAbort);
   // the panel already says it is computing; a notification with Cancel only for the long ones
   const timer = setTimeout(() => {
     const title = `Gradient Lens: computing ${job.kind === 'bptt' ? 'BPTT' : 'attention'} over ${size}…`;
     void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_p, token) => {
-      token.onCancellationRequested(() => {
-        void worker.terminate();
-        cancel?.(new Cancelled('Cancelled.'));
-      });
+      token.onCancellationRequested(() => stop('Cancelled.'));
       return result.catch(() => undefined);
     });
   }, NOTIFY_AFTER_MS);
   try {
-    return await Promise.race([result, cancelled]);
+    return await result;
   } finally {
     clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
   }
 }

@@ -137,4 +137,14 @@ describe('attention panel webview', () => {
     expect(await page.locator('#attn').getAttribute('tabindex')).toBe('0');
     await page.close();
   });
+
+  it('shows the host\'s options in the controls when they change without the user', async () => {
+    const v = await openView(browser, 'attention');
+    await v.post(msg(base, false));
+    await v.page.locator('#attn').waitFor();
+    await v.post(msg({ ...base, variant: 'scaled', layers: 3 }, false));
+    await v.page.waitForFunction(() => (document.getElementById('variant') as HTMLSelectElement | null)?.value === 'scaled');
+    expect(await v.page.locator('#layers').evaluate((e) => (e as HTMLSelectElement).value)).toBe('3');
+    await v.page.close();
+  });
 });

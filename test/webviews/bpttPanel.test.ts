@@ -164,6 +164,22 @@ describe('BPTT panel webview', () => {
     await page.close();
   });
 
+  it('starts a new trace at its first step even if the user stepped while it was computing', async () => {
+    const v = await openView(browser, 'bptt');
+    await v.post(traceMsg(base));
+    const { page } = v;
+    await page.locator('#rnn').waitFor();
+    await page.keyboard.press('ArrowRight');
+    const next = { ...base, w_h: 0.6 };
+    await v.post({ type: 'busy', options: next, message: 'Computing…' });
+    await page.keyboard.press('ArrowRight'); // still stepping the old trace
+    expect(await v.state()).toEqual({ options: base, cursor: 2 });
+    await v.post(traceMsg(next));
+    await page.waitForFunction(() => document.getElementById('step-result')?.dataset.t === '4');
+    expect(await v.state()).toEqual({ options: next, cursor: 0 });
+    await page.close();
+  });
+
   it('shows an error from the host in words', async () => {
     const v = await openView(browser, 'bptt');
     await v.post({ type: 'error', options: base, message: 'The selection looks like code.' });

@@ -282,15 +282,17 @@ function drawLayer(): void {
   );
 }
 
-/** The controls are built once (web components are costly to rebuild) and re-synced on a new trace. */
+/**
+ * The controls are built once (web components are costly to rebuild) and kept while they already
+ * show the trace's options, which is the case after the user changed one; options set by the host
+ * (the command run again) rebuild them.
+ */
 function ensureControls(o: AttentionOptions, n: number): void {
-  const existing = document.getElementById('controls');
-  if (existing && existing.dataset.sentence === o.sentence) {
+  if (document.getElementById('controls') && JSON.stringify(readControls()) === JSON.stringify(o)) {
     (document.getElementById('length') as HTMLInputElement).value = String(n);
     return;
   }
   const form = controls(o, n);
-  form.dataset.sentence = o.sentence;
   app.replaceChildren(form, el('div', { id: 'content' }));
   const apply = () => { const next = readControls(); if (JSON.stringify(next) !== JSON.stringify(current!.options)) send(next); };
   for (const id of ['variant', 'layers', 'd', 'temperature', 'causal', 'label', 'length', 'seed', 'sentence']) document.getElementById(id)?.addEventListener('change', apply);

@@ -139,13 +139,14 @@ document.addEventListener('keydown', (e) => {
   setCursor(next());
 });
 
-function message(kind: 'busy' | 'error', options: BpttOptions, text: string): void {
+/** A busy or error line above the shown trace, which keeps its own options: a step taken while new
+ * options compute belongs to the old trace. */
+function message(kind: 'busy' | 'error', text: string): void {
   const box = el('p', { id: kind, class: kind, role: kind === 'error' ? 'alert' : 'status', text });
   if (!current) {
     app.replaceChildren(box);
     return;
   }
-  current = { ...current, options };
   document.getElementById('busy')?.remove();
   document.getElementById('error')?.remove();
   app.prepend(box);
@@ -162,10 +163,10 @@ onHostMessage<ToBpttView>((m) => {
       break;
     }
     case 'busy':
-      message('busy', m.options, m.message);
+      message('busy', m.message);
       break;
     case 'error':
-      message('error', m.options, m.message);
+      message('error', m.message);
       break;
     default:
       assertNever(m);
