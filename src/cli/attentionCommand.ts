@@ -13,6 +13,8 @@ import type { CliArgs } from './args';
 import { UsageError, numberArg, oneOfArg } from './args';
 
 export const MAX_TOKENS = 1024;
+/** rows and columns of a matrix printed as text */
+const SHOWN = 16;
 
 export function attentionCommand(a: CliArgs): string {
   let model: AttentionModel;
@@ -53,15 +55,17 @@ export function attentionCommand(a: CliArgs): string {
   };
   if (a.json) return toJson(out);
   const labels = words ?? A[0].map((_r, i) => `token ${i + 1}`);
+  const k = Math.min(labels.length, SHOWN); // a terminal gets the first rows and columns; --json has all
+  const cut = labels.length > SHOWN ? `\n(the first ${SHOWN} of ${labels.length} rows and columns; --json prints them all)` : '';
   const layersText = A.map((M, l) => [
     `Layer ${l + 1}: attention A = row softmax(S) (each row sums to 1)`,
-    table(['', ...labels.map((w) => w.slice(0, 10))], M.map((row, i) => [labels[i].slice(0, 10), ...row.map(fmt)])),
+    table(['', ...labels.slice(0, k).map((w) => w.slice(0, 10))], M.slice(0, k).map((row, i) => [labels[i].slice(0, 10), ...row.slice(0, k).map(fmt)])) + cut,
   ].join('\n'));
   return [
     `Attention (${model.variant}, K = ${model.layers}${model.causal ? ', causal' : ''}) on ${words ? `"${words.join(' ')}"` : `model ${a.model}`}`,
     `loss L = ${fmt(out.loss)}   p = ${fmt(out.p)}   z = ${fmt(out.z)}`,
     '',
     ...layersText.flatMap((t) => [t, '']),
-    `|dL/dx_i| per token: ${labels.map((w, i) => `${w} ${fmt(Math.hypot(...(out.grads.X as number[][])[i]))}`).join(', ')}`,
+    `|dL/dx_i| per token: ${labels.slice(0, k).map((w, i) => `${w} ${fmt(Math.hypot(...(out.grads.X as number[][])[i]))}`).join(', ')}${labels.length > k ? ', …' : ''}`,
   ].join('\n');
 }

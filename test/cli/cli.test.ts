@@ -95,6 +95,15 @@ describe('attention', () => {
     expect(A[0]).toEqual(A[1]);
   });
 
+  it('prints at most 16 rows and columns of a long sentence\'s matrices as text', () => {
+    const r = runCli(['attention', '--sentence', Array.from({ length: 40 }, (_v, i) => `w${i}`).join(' ')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('(the first 16 of 40 rows and columns; --json prints them all)');
+    const header = r.stdout.split('\n').find((l) => /^\s+w0\s/.test(l))!;
+    expect(header.trim().split(/\s+/)).toHaveLength(16);
+    expect(JSON.parse(runCli(['attention', '--sentence', Array.from({ length: 40 }, (_v, i) => `w${i}`).join(' '), '--json']).stdout).attention[0]).toHaveLength(40);
+  });
+
   it('rejects a qkv model without per-layer weights', () => {
     const r = runCli(['attention', '--model', write('q.json', { variant: 'qkv', layers: 2, X: [[1, 0], [0, 1]], w_o: [1, 1], label: 1, W_q: [[[1, 0], [0, 1]]] })]);
     expect(r.code).toBe(2);
