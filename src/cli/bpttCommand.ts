@@ -7,7 +7,9 @@ import type { BpttTrace } from '../models/bptt';
 import { bpttTrace } from '../models/bptt';
 import { parseRnnModel } from '../models/rnn';
 import { sentenceRnn, tokenize } from '../frontends/sentence';
-import { fmt, norm, table, toJson } from './format';
+import type { Nested } from '../engine/tensor';
+import { nestedNorm as norm } from '../engine/tensor';
+import { fmt, table, toJson } from './format';
 import type { CliArgs } from './args';
 import { UsageError, numberArg, oneOfArg } from './args';
 
@@ -51,7 +53,7 @@ function render(tr: BpttTrace, title: string): string {
   ]).reverse();
   rows.push(['0', '(h_0)', '', fmt(s ? (tr.h0 as number) : norm(tr.h0)), '', fmt(s ? (tr.dL_dh[0] as number) : norm(tr.dL_dh[0])), tr.log10_dL_dh[0].toFixed(3), '']);
   const g = tr.grads;
-  const grad = (name: string, v: unknown) => `  dL/d${name} = ${s ? fmt(v as number) : `‖…‖ ${fmt(norm(v))}`}`;
+  const grad = (name: string, v: Nested) => `  dL/d${name} = ${s ? fmt(v as number) : `‖…‖ ${fmt(norm(v))}`}`;
   return [
     `BPTT on ${title}`,
     `loss L = ${fmt(tr.loss)}   p = ${fmt(tr.p)}   z = ${fmt(tr.z)}`,

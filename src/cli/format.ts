@@ -20,10 +20,3 @@ export function table(head: string[], rows: string[][]): string {
 export function toJson(value: unknown): string {
   return JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2);
 }
-
-export function norm(v: unknown): number {
-  const flat: number[] = [];
-  const walk = (x: unknown) => (Array.isArray(x) ? x.forEach(walk) : flat.push(x as number));
-  walk(v);
-  return flat.length === 1 ? Math.abs(flat[0]) : Math.hypot(...flat);
-}

@@ -33,9 +33,8 @@ export interface Ctx {
   o: number;
   n: number;
   shape: Shape;
-  /** input offsets, sizes and shapes */
+  /** input offsets and shapes */
   x: number[];
-  xn: number[];
   xs: Shape[];
   attrs: Attrs;
   /** relu'(0) (and the share of a tie in maximum/minimum): 0 by default */

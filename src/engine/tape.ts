@@ -111,7 +111,7 @@ export class Tape {
   constructor(opts: TapeOptions = {}) {
     this.reluAtZero = opts.reluAtZero ?? 0;
     this.ctx = {
-      V: this.V, nx: 0, o: 0, n: 0, shape: SCALAR, x: [], xn: [], xs: [], attrs: NO_ATTRS, relu0: this.reluAtZero,
+      V: this.V, nx: 0, o: 0, n: 0, shape: SCALAR, x: [], xs: [], attrs: NO_ATTRS, relu0: this.reluAtZero,
       G: this.V, g: 0, C: [], c: [], need: [],
     };
   }
@@ -350,7 +350,6 @@ export class Tape {
       const input = this.ins[s + j];
       c.x[j] = this.offAt[input];
       c.xs[j] = this.shapes[input];
-      c.xn[j] = this.sizeAt[input];
     }
     return c;
   }

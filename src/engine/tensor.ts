@@ -75,6 +75,24 @@ export function fromNested(value: unknown, what = 'value'): Tensor {
   return tensor(shape, out);
 }
 
+/** Euclidean norm, scaled by the largest entry so entries of 1e200 do not overflow when squared. */
+export function norm2(v: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < v.length; i++) m = Math.max(m, Math.abs(v[i]));
+  if (m === 0 || !Number.isFinite(m)) return m;
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += (v[i] / m) * (v[i] / m);
+  return m * Math.sqrt(s);
+}
+
+/** The Euclidean norm of a number or nested array (|x| for a number). */
+export function nestedNorm(v: Nested): number {
+  const flat: number[] = [];
+  const walk = (x: Nested): void => { if (Array.isArray(x)) x.forEach(walk); else flat.push(x); };
+  walk(v);
+  return norm2(flat);
+}
+
 export function toNested(t: Tensor): Nested {
   if (t.shape.length === 0) return t.data[0];
   const build = (depth: number, offset: number): Nested[] => {

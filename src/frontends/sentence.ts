@@ -46,6 +46,28 @@ export function wordVector(word: string, d: number, seed = DEFAULT_SEED): Tensor
   return tensor([d], Array.from({ length: d }, () => n() / Math.sqrt(d)));
 }
 
+/** Bad input from the editor (code, no words, too long): its message is shown to the student as is. */
+export class InputError extends Error {}
+
+/**
+ * The words of a selected sentence, repeated to `length` words (0: as written), or an InputError
+ * saying what is wrong; `limitNote` says where the limit comes from.
+ */
+export function sentenceWordsOf(sentence: string, length: number, max: number, limitNote = ''): string[] {
+  const why = codeLikeReason(sentence);
+  if (why) throw new InputError(`The selection looks like code (${why}). Select a sentence such as "llama llama red pajama".`);
+  const words = tokenize(sentence);
+  if (words.length === 0) throw new InputError('The selection has no words. Select a sentence such as "llama llama red pajama".');
+  const n = length > 0 ? length : words.length;
+  if (n > max) throw new InputError(`${n} words is more than the limit of ${max}${limitNote}.`);
+  return Array.from({ length: n }, (_w, i) => words[i % words.length]);
+}
+
+/** A tensor of N(0, scale^2) entries from a seeded normal source. */
+function gaussian(shape: number[], scale: number, n: () => number): Tensor {
+  return tensor(shape, Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => scale * n()));
+}
+
 /** A selection that is code, not a sentence: a message saying so, or null. */
 export function codeLikeReason(text: string): string | null {
   if (/^\s*(def|class|import|from|for|while|if|return)\b.*[:(]/m.test(text)) return 'it starts with a Python keyword';
@@ -87,7 +109,7 @@ export function sentenceRnn(words: readonly string[], o: SentenceRnnOptions): Rn
     return { cell: o.cell, W_h: scalar(o.w_h), W_i: scalar(1), W_o: scalar(1), h0: scalar(0.5), x, label: o.label };
   }
   const n = normal(mulberry32(seed + 1));
-  const gauss = (shape: number[], s: number) => tensor(shape, Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => s * n()));
+  const gauss = (shape: number[], s: number) => gaussian(shape, s, n);
   return {
     cell: o.cell,
     W_h: scaledOrthogonal(H, o.w_h, n),
@@ -114,7 +136,7 @@ export function sentenceAttention(words: readonly string[], o: SentenceAttention
   const seed = o.seed ?? DEFAULT_SEED, d = o.d;
   const rows = words.map((w) => (d === 1 ? [wordVector(w, 1, seed).data[0]] : Array.from(wordVector(w, d, seed).data)));
   const n = normal(mulberry32(seed + 2));
-  const gauss = (shape: number[], s: number) => tensor(shape, Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => s * n()));
+  const gauss = (shape: number[], s: number) => gaussian(shape, s, n);
   const perLayer = () => Array.from({ length: o.layers }, () => gauss([d, d], 1 / Math.sqrt(d)));
   return {
     variant: o.variant,

@@ -10,8 +10,7 @@ import { tensor } from '../engine/tensor';
 import type { AttentionVariant } from '../models/attention';
 import { buildAttention } from '../models/attention';
 import { buildRnn } from '../models/rnn';
-import { codeLikeReason, sentenceAttention, sentenceRnn, tokenize } from './sentence';
-import { InputError } from './sentenceBptt';
+import { sentenceAttention, sentenceRnn, sentenceWordsOf, tokenize } from './sentence';
 
 export interface AttentionOptions {
   sentence: string;
@@ -76,13 +75,7 @@ export function defaultAttentionOptions(sentence: string): AttentionOptions {
 }
 
 export function attentionWords(o: AttentionOptions): string[] {
-  const why = codeLikeReason(o.sentence);
-  if (why) throw new InputError(`The selection looks like code (${why}). Select a sentence such as "llama llama red pajama".`);
-  const words = tokenize(o.sentence);
-  if (words.length === 0) throw new InputError('The selection has no words. Select a sentence such as "llama llama red pajama".');
-  const n = o.length > 0 ? o.length : words.length;
-  if (n > MAX_ATTENTION_TOKENS) throw new InputError(`${n} words is more than the attention panel's limit of ${MAX_ATTENTION_TOKENS}.`);
-  return Array.from({ length: n }, (_w, i) => words[i % words.length]);
+  return sentenceWordsOf(o.sentence, o.length, MAX_ATTENTION_TOKENS, ' (the attention panel\'s)');
 }
 
 function model(words: readonly string[], o: AttentionOptions) {

@@ -6,7 +6,7 @@
 import type { BpttTrace } from '../models/bptt';
 import { bpttTrace } from '../models/bptt';
 import type { Cell } from '../models/rnn';
-import { codeLikeReason, sentenceRnn, tokenize } from './sentence';
+import { sentenceRnn, sentenceWordsOf } from './sentence';
 
 export interface BpttOptions {
   sentence: string;
@@ -26,24 +26,9 @@ export interface SentenceTrace {
   trace: BpttTrace;
 }
 
-export class InputError extends Error {}
-
 /** The words of the sentence, repeated to `length` words, or an InputError saying what is wrong. */
 export function sentenceWords(o: BpttOptions, maxWords: number): string[] {
-  const why = codeLikeReason(o.sentence);
-  if (why) {
-    throw new InputError(`The selection looks like code (${why}). Gradient Lens steps through sentences for now; select a sentence such as "llama llama red pajama".`);
-  }
-  const words = tokenize(o.sentence);
-  if (words.length === 0) throw new InputError('The selection has no words. Select a sentence such as "llama llama red pajama".');
-  const n = o.length > 0 ? o.length : words.length;
-  if (n > maxWords) throw new InputError(`${n} words is more than the limit of ${maxWords} (setting gradientLens.maxSequenceLength).`);
-  return Array.from({ length: n }, (_w, i) => words[i % words.length]);
-}
-
-/** Rough cost in engine work, to decide whether a trace needs the worker thread. */
-export function traceCost(words: number, hidden: number): number {
-  return words * hidden * hidden;
+  return sentenceWordsOf(o.sentence, o.length, maxWords, ' (setting gradientLens.maxSequenceLength)');
 }
 
 export function sentenceBptt(o: BpttOptions, maxWords: number): SentenceTrace {

@@ -6,7 +6,8 @@
 import { Graph } from '../engine/graph';
 import type { NodeId } from '../engine/tape';
 import type { Tensor } from '../engine/tensor';
-import { toNested } from '../engine/tensor';
+import { norm2 as norm, toNested } from '../engine/tensor';
+import { softplus } from '../engine/ops';
 import type { Nested } from '../engine/tensor';
 import type { RnnModel } from './rnn';
 import { buildRnn, hiddenSize, isScalar } from './rnn';
@@ -77,16 +78,6 @@ export interface TraceOptions {
 
 const LOG10E = Math.LOG10E;
 
-/** Euclidean norm, scaled by the largest entry so entries of 1e200 do not overflow when squared. */
-function norm(v: Float64Array): number {
-  let m = 0;
-  for (const x of v) m = Math.max(m, Math.abs(x));
-  if (m === 0 || !Number.isFinite(m)) return m;
-  let s = 0;
-  for (const x of v) s += (x / m) * (x / m);
-  return m * Math.sqrt(s);
-}
-
 function outer(u: Float64Array, v: Float64Array): number[][] {
   return Array.from(u, (ui) => Array.from(v, (vj) => (ui === 0 ? 0 : ui * vj)));
 }
@@ -105,7 +96,7 @@ export function bpttTrace(model: RnnModel, opts: TraceOptions = {}): BpttTrace {
 
   // log10 |dL/dz|: dL/dz = -sigmoid(-z) (happy) or sigmoid(z) (sad); log sigmoid(u) = -softplus(-u)
   const u = model.label === 1 ? -z : z;
-  const log10dz = -(Math.max(-u, 0) + Math.log1p(Math.exp(-Math.abs(u)))) * LOG10E;
+  const log10dz = -softplus(-u) * LOG10E;
   const Wo = model.W_o.data;
   let v = Float64Array.from(Wo, (w) => (model.label === 1 ? -w : w)); // direction of dL/dh_T
   const woNorm = norm(v);

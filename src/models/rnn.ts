@@ -35,8 +35,6 @@ export interface RnnNodes {
   loss: NodeId;
 }
 
-export const RNN_PARAMS = ['W_h', 'W_i', 'W_o', 'h0', 'b'] as const;
-
 /** Hidden size (1 for the scalar RNN). */
 export function hiddenSize(m: RnnModel): number {
   return sizeOf(m.h0.shape);

@@ -46,7 +46,3 @@ export function isAttentionOptions(o: unknown): o is AttentionOptions {
     && isVectors(v.vectors)
     && isWeights(v.weights);
 }
-
-export function isFromAttentionView(m: unknown): m is FromAttentionView {
-  return isFromPanelView(m, isAttentionOptions);
-}

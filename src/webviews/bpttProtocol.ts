@@ -5,7 +5,7 @@
 import type { BpttOptions } from '../frontends/sentenceBptt';
 import type { BpttTrace } from '../models/bptt';
 import type { PanelFromView, PanelToView } from './panelProtocol';
-import { isFromPanelView, isInt, isNum } from './panelProtocol';
+import { isInt, isNum } from './panelProtocol';
 
 export type ToBpttView = PanelToView<BpttOptions, { words: string[]; trace: BpttTrace; maxWords: number }>;
 export type FromBpttView = PanelFromView<BpttOptions>;
@@ -27,12 +27,4 @@ export function isBpttOptions(o: unknown): o is BpttOptions {
     && isInt(v.length, 0, 1_000_000)
     && isNum(v.reluAtZero, 0, 1)
     && (v.seed === undefined || isNum(v.seed, 0, 2 ** 32));
-}
-
-export function isFromBpttView(m: unknown): m is FromBpttView {
-  return isFromPanelView(m, isBpttOptions);
-}
-
-export function isBpttViewState(s: unknown): s is BpttViewState {
-  return !!s && typeof s === 'object' && isBpttOptions((s as BpttViewState).options) && typeof (s as BpttViewState).cursor === 'number';
 }

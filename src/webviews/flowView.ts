@@ -5,8 +5,8 @@
  */
 import * as vscode from 'vscode';
 import type { AttentionTrace } from '../frontends/sentenceAttention';
-import { codeLikeReason, tokenize } from '../frontends/sentence';
-import { InputError, sentenceBptt } from '../frontends/sentenceBptt';
+import { InputError, codeLikeReason, tokenize } from '../frontends/sentence';
+import { sentenceBptt } from '../frontends/sentenceBptt';
 import type { ToFlowView } from './flowProtocol';
 import { isFromFlowView } from './flowProtocol';
 import { defaultOptions } from './settings';

@@ -5,9 +5,9 @@
  * notification. A kind supplies its options guard and its compute function.
  */
 import * as vscode from 'vscode';
-import { InputError } from '../frontends/sentenceBptt';
+import { InputError } from '../frontends/sentence';
 import type { PanelToView } from './panelProtocol';
-import { assertNever, isFromPanelView } from './panelProtocol';
+import { assertNever, isFromPanelView, savedOptions } from './panelProtocol';
 import { Cancelled } from './traceRunner';
 import type { ViewName } from './webviewPage';
 import { setPage, webviewOptions } from './webviewPage';
@@ -46,8 +46,7 @@ export class OptionsPanel<O extends { sentence: string }, P> {
 
   /** For the WebviewPanelSerializer: `state` is what the webview saved, checked before use. */
   revive(panel: vscode.WebviewPanel, state: unknown, fallback: O): void {
-    const saved = state && typeof state === 'object' ? (state as { options?: unknown }).options : undefined;
-    this.attach(panel, this.kind.isOptions(saved) ? saved : fallback);
+    this.attach(panel, savedOptions(state, this.kind.isOptions) ?? fallback);
   }
 
   private attach(panel: vscode.WebviewPanel, options: O): void {

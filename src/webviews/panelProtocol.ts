@@ -25,5 +25,11 @@ export function isFromPanelView<O>(m: unknown, isOptions: (o: unknown) => o is O
   }
 }
 
+/** The options a webview saved with setState, if they pass the guard (a reload revives from them). */
+export function savedOptions<O>(state: unknown, isOptions: (o: unknown) => o is O): O | undefined {
+  const saved = state && typeof state === 'object' ? (state as { options?: unknown }).options : undefined;
+  return isOptions(saved) ? saved : undefined;
+}
+
 export const isNum = (v: unknown, lo: number, hi: number): v is number => typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi;
 export const isInt = (v: unknown, lo: number, hi: number): v is number => isNum(v, lo, hi) && Number.isInteger(v);

@@ -3,7 +3,7 @@
  * A selection that is code, empty or too long gets a clear message before any panel opens.
  */
 import * as vscode from 'vscode';
-import { InputError } from '../frontends/sentenceBptt';
+import { InputError } from '../frontends/sentence';
 
 export const LECTURE_SENTENCE = 'llama llama red pajama';
 

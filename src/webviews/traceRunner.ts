@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import { InputError } from '../frontends/sentenceBptt';
+import { InputError } from '../frontends/sentence';
 import type { Job } from '../workers/jobs';
 import { jobCost, runJob } from '../workers/jobs';
 

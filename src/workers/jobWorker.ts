@@ -3,7 +3,7 @@
  * extension host's thread never blocks. It receives the job in workerData and posts one result.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { InputError } from '../frontends/sentenceBptt';
+import { InputError } from '../frontends/sentence';
 import type { Job } from './jobs';
 import { runJob } from './jobs';
 

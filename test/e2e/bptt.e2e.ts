@@ -57,6 +57,10 @@ describe('Step Through BPTT', () => {
       await panel.locator('#length input').fill('40');
       await panel.locator('#length input').press('Enter');
       await waitFor(async () => (await panel.locator('#step-count').textContent())?.startsWith('Step 0 of 40'), 'back to 40 words', 30_000);
+      await panel.locator('#step-count').click();
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('ArrowRight');
+      await waitFor(async () => (await panel.locator('#step-count').textContent())?.startsWith('Step 2 of 40'), 'two steps back', 10_000);
 
       // the side view follows the selection
       await page.locator('.activitybar .action-item .action-label[aria-label="Gradient Lens"]').click();
@@ -68,6 +72,13 @@ describe('Step Through BPTT', () => {
       expect(await side.locator('#flow-chart').evaluate(paintedPixels)).toBeGreaterThan(100);
       await screenshot(page, 'gradient-flow-side-view');
 
+      // opening lecture.md again put it in front of the panel: the panel was hidden (its webview
+      // destroyed, no retainContextWhenHidden); shown again, it has its step back
+      expect(await page.locator('.tabs-container .tab.active', { hasText: 'BPTT' }).count()).toBe(0);
+      await activateTab(page, 'BPTT');
+      const shownAgain = webviewFrame(page, { view: false, extensionId: EXT });
+      await waitFor(async () => (await shownAgain.locator('#step-count').textContent())?.startsWith('Step 2 of 40'), 'the step after hiding', 30_000);
+
       // the panel comes back after a window reload, with the options it had (VS Code restores it
       // as a tab; it renders when shown)
       await vs.reload();
@@ -76,6 +87,7 @@ describe('Step Through BPTT', () => {
       await revived.locator('#rnn').waitFor({ timeout: 60_000 });
       expect(await revived.locator('#verdict').getAttribute('data-kind')).toBe('exploding');
       expect(await revived.locator('#rnn thead th.rnn-col').count()).toBe(12);
+      expect(await revived.locator('#step-count').textContent()).toMatch(/^Step 2 of 40/);
     } catch (e) {
       await vs.keep('bptt');
       throw e;

@@ -1,8 +1,13 @@
 /** The host's runtime guards accept exactly the messages of each webview's protocol. */
 import { describe, expect, it } from 'vitest';
 import { isAttentionOptions } from '../../src/webviews/attentionProtocol';
-import { isBpttViewState, isFromBpttView } from '../../src/webviews/bpttProtocol';
+import { isBpttOptions } from '../../src/webviews/bpttProtocol';
 import { isFromFlowView } from '../../src/webviews/flowProtocol';
+import { isFromPanelView, savedOptions } from '../../src/webviews/panelProtocol';
+
+// what the BPTT panel runs on every incoming message and on the state it is revived from
+const isFromBpttView = (m: unknown) => isFromPanelView(m, isBpttOptions);
+const isBpttViewState = (s: unknown) => savedOptions(s, isBpttOptions) !== undefined;
 
 const options = { sentence: 'llama llama red pajama', cell: 'relu', hidden: 1, w_h: 0.5, label: 'happy', length: 0, reluAtZero: 0 };
 

@@ -13,7 +13,7 @@ import { BarController, BarElement, CategoryScale, Chart, LineController, LineEl
 import type { AttentionOptions, AttentionTrace, Matrix } from '../../frontends/sentenceAttention';
 import type { AttentionViewState, FromAttentionView, ToAttentionView } from '../attentionProtocol';
 import { assertNever } from '../panelProtocol';
-import { el, fmt } from './dom';
+import { cssVar, el, fmt, select } from './dom';
 import { drawHeatmap } from './heatmap';
 import { tex, texNum } from './math';
 import { host, onHostMessage } from './vscodeApi';
@@ -30,19 +30,12 @@ const charts: Chart[] = [];
 let rowChart: Chart | undefined;
 const canvases = new Map<string, HTMLCanvasElement>();
 
-const cssVar = (n: string, f: string) => getComputedStyle(document.body).getPropertyValue(n).trim() || f;
 const rowOf = (M: Matrix, i: number) => M.data.slice(i * M.cols, (i + 1) * M.cols);
 const save = () => current && vscode.setState({ options: current.options, layer, row });
 
 function send(o: AttentionOptions): void {
   vscode.setState({ options: o, layer, row });
   vscode.post({ type: 'setOptions', options: o });
-}
-
-function select(id: string, label: string, value: string, options: [string, string][]): HTMLElement {
-  const s = el('vscode-single-select' as 'select', { id, 'aria-label': label });
-  for (const [v, text] of options) s.append(el('vscode-option' as 'option', { value: v, selected: v === value, text }));
-  return el('label', { class: 'control' }, el('span', { text: label }), s);
 }
 
 function controls(o: AttentionOptions, n: number): HTMLElement {

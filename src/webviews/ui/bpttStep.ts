@@ -4,6 +4,7 @@
  * Cursor k = number of backward steps taken: 0 shows dL/dh_T, k shows dL/dh_{T-k}.
  */
 import type { BpttStep, BpttTrace } from '../../models/bptt';
+import { nestedNorm as norm } from '../../engine/tensor';
 import { fmt, fmtPow10 } from './dom';
 import { texNum } from './math';
 
@@ -21,14 +22,6 @@ export interface StepView {
 
 const dh = (t: number | string) => `\\frac{\\partial L}{\\partial h_{${t}}}`;
 const mark = (s: string) => `\\htmlClass{gl-factor}{${s}}`;
-
-function norm(v: unknown): number {
-  if (typeof v === 'number') return Math.abs(v);
-  let s = 0;
-  const walk = (x: unknown): void => { if (Array.isArray(x)) x.forEach(walk); else s += (x as number) ** 2; };
-  walk(v);
-  return Math.sqrt(s);
-}
 
 /** A value as LaTeX; where float64 gave 0 or ∞ but the log says otherwise, the true size too. */
 function texValue(x: number, log10: number): string {

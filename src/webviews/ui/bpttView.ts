@@ -5,26 +5,16 @@
  */
 import type { BpttOptions } from '../../frontends/sentenceBptt';
 import type { BpttTrace } from '../../models/bptt';
-import { el, fmt } from './dom';
+import type { Nested } from '../../engine/tensor';
+import { nestedNorm as norm } from '../../engine/tensor';
+import { el, fmt, select } from './dom';
 
 export const WINDOW = 12;
 
-function norm(v: unknown): number {
-  if (typeof v === 'number') return v;
-  let s = 0;
-  const walk = (x: unknown): void => { if (Array.isArray(x)) x.forEach(walk); else s += (x as number) ** 2; };
-  walk(v);
-  return Math.sqrt(s);
-}
-
-const show = (tr: BpttTrace, v: unknown): string => (tr.scalar ? fmt(v as number) : `‖${fmt(norm(v))}‖`);
+const show = (tr: BpttTrace, v: Nested): string => (tr.scalar ? fmt(v as number) : `‖${fmt(norm(v))}‖`);
 
 export function controls(o: BpttOptions, words: number, maxWords: number): HTMLElement {
-  const select = (id: string, label: string, value: string, options: [string, string][]) => {
-    const s = el('vscode-single-select' as 'select', { id, 'aria-label': label });
-    for (const [v, text] of options) s.append(el('vscode-option' as 'option', { value: v, selected: v === value, text }));
-    return el('label', { class: 'control' }, el('span', { text: label }), s);
-  };
+
   return el('form', { id: 'controls', class: 'controls', 'aria-label': 'RNN settings' },
     el('label', { class: 'control sentence' }, el('span', { text: 'Sentence' }),
       el('vscode-textfield' as 'input', { id: 'sentence', value: o.sentence, 'aria-label': 'Sentence' })),

@@ -20,6 +20,18 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   return e;
 }
 
+/** A theme colour from VS Code's --vscode-* variables, with a fallback outside VS Code. */
+export function cssVar(name: string, fallback: string): string {
+  return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
+}
+
+/** A labelled vscode-single-select with its options (value, text). */
+export function select(id: string, label: string, value: string, options: [string, string][]): HTMLElement {
+  const s = el('vscode-single-select' as 'select', { id, 'aria-label': label });
+  for (const [v, text] of options) s.append(el('vscode-option' as 'option', { value: v, selected: v === value, text }));
+  return el('label', { class: 'control' }, el('span', { text: label }), s);
+}
+
 export function fmt(x: number): string {
   if (!Number.isFinite(x)) return Number.isNaN(x) ? 'NaN' : x > 0 ? '∞' : '−∞';
   if (x === 0) return '0';

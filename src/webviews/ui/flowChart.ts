@@ -4,6 +4,7 @@
  * powers of ten, coloured from the theme's --vscode-* variables and redrawn when the theme changes.
  */
 import { CategoryScale, Chart, LineController, LineElement, LinearScale, PointElement, Tooltip } from 'chart.js';
+import { cssVar } from './dom';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Tooltip);
 
@@ -12,9 +13,6 @@ export interface FlowPoint {
   /** log10 |dL/dh_t|; -Infinity where the gradient is exactly 0 */
   log10: number;
 }
-
-const cssVar = (name: string, fallback: string): string =>
-  getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
 
 function themeColors() {
   return {

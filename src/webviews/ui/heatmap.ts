@@ -4,6 +4,7 @@
  * (diverging around 0 for similarities); the value under the pointer reported by callback.
  */
 import type { Matrix } from '../../frontends/sentenceAttention';
+import { cssVar } from './dom';
 
 export interface HeatmapOptions {
   labels: readonly string[];
@@ -31,7 +32,7 @@ const off = document.createElement('canvas');
 
 /** A theme colour as RGB: VS Code's variables are #hex or rgb(); anything else goes through a canvas once. */
 function themeRgb(name: string, fallback: string): [number, number, number] {
-  const css = getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
+  const css = cssVar(name, fallback);
   let rgb = parsed.get(css);
   if (rgb) return rgb;
   const hex = /^#([0-9a-f]{3,8})$/i.exec(css)?.[1];
@@ -69,7 +70,7 @@ export function drawHeatmap(canvas: HTMLCanvasElement, M: Matrix, o: HeatmapOpti
   const bg = themeRgb('--vscode-editor-background', '#1e1e1e');
   const pos = themeRgb('--vscode-charts-blue', '#3794ff');
   const neg = themeRgb('--vscode-charts-red', '#f14c4c');
-  const fg = getComputedStyle(document.body).getPropertyValue('--vscode-foreground').trim() || '#cccccc';
+  const fg = cssVar('--vscode-foreground', '#cccccc');
   let lo = Infinity, hi = -Infinity;
   for (const v of M.data) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
   // probabilities on the absolute [0, 1] scale, so layers compare (rows blurring to 1/n show as such);
@@ -97,7 +98,7 @@ export function drawHeatmap(canvas: HTMLCanvasElement, M: Matrix, o: HeatmapOpti
   ctx.drawImage(off, margin, margin, o.size, o.size);
 
   if (o.row !== null && o.row !== undefined) {
-    ctx.strokeStyle = getComputedStyle(document.body).getPropertyValue('--vscode-focusBorder').trim() || '#007fd4';
+    ctx.strokeStyle = cssVar('--vscode-focusBorder', '#007fd4');
     ctx.lineWidth = 2;
     ctx.strokeRect(margin + 1, margin + o.row * cell + 1, o.size - 2, Math.max(cell - 2, 1));
   }
