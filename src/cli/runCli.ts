@@ -9,6 +9,8 @@ import { UsageError } from './args';
 import type { CliArgs } from './args';
 import { attentionCommand } from './attentionCommand';
 import { bpttCommand } from './bpttCommand';
+import { explainCommand } from './explainCommand';
+import { InputError } from '../frontends/sentence';
 
 export interface CliResult {
   code: number;
@@ -26,6 +28,9 @@ Commands:
   attention  The lecture's attention classifier: attention matrices of every layer and gradients
              --sentence "..."  --layers K  --variant free|scaled|qkv  --d N  --causal
              --label happy|sad  --seed S  --model FILE  --json
+  explain    A math expression differentiated step by step, with its numbers
+             "EXPR" (plain text such as "sigmoid(w*x + b)" or LaTeX such as "\\sigma(wx+b)")
+             --wrt VAR  --at x=0.5,w=1  --seed S  --relu-at-zero 0|0.5|1  --json
   help       This text`;
 
 const OPTIONS = {
@@ -33,9 +38,16 @@ const OPTIONS = {
   model: { type: 'string' }, sentence: { type: 'string' }, cell: { type: 'string' }, hidden: { type: 'string' },
   'w-h': { type: 'string' }, label: { type: 'string' }, seed: { type: 'string' }, 'relu-at-zero': { type: 'string' },
   layers: { type: 'string' }, variant: { type: 'string' }, d: { type: 'string' },
+  wrt: { type: 'string' }, at: { type: 'string' },
 } as const;
 
-const COMMANDS: Record<string, (a: CliArgs) => string> = { bptt: bpttCommand, attention: attentionCommand };
+/** A command returns its output, or its output and exit code (1: a check found something wrong). */
+type Command = (a: CliArgs, positionals: readonly string[]) => string | { code: number; stdout: string };
+const noPositionals = (run: (a: CliArgs) => string): Command => (a, positionals) => {
+  if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  return run(a);
+};
+const COMMANDS: Record<string, Command> = { bptt: noPositionals(bpttCommand), attention: noPositionals(attentionCommand), explain: explainCommand };
 
 export function runCli(argv: readonly string[]): CliResult {
   const [command, ...rest] = argv;
@@ -43,12 +55,15 @@ export function runCli(argv: readonly string[]): CliResult {
   const run = COMMANDS[command];
   if (!run) return { code: 2, stdout: '', stderr: `gradient-lens: unknown command ${JSON.stringify(command)}\n\n${USAGE}\n` };
   try {
-    const { values } = parseArgs({ args: [...rest], options: OPTIONS, strict: true, allowPositionals: false });
+    // an expression may start with a minus sign: "-log(p)" is an argument, not an option
+    const args = rest[0] && /^-[^-h]/.test(rest[0]) ? [...rest.slice(1), '--', rest[0]] : [...rest];
+    const { values, positionals } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: true });
     if (values.help) return { code: 0, stdout: USAGE + '\n', stderr: '' };
-    return { code: 0, stdout: run(values as CliArgs) + '\n', stderr: '' };
+    const out = run(values as CliArgs, positionals);
+    return typeof out === 'string' ? { code: 0, stdout: out + '\n', stderr: '' } : { code: out.code, stdout: out.stdout + '\n', stderr: '' };
   } catch (e) {
     const err = e as Error & { code?: string };
-    const known = e instanceof UsageError || e instanceof ModelError || e instanceof ShapeError || e instanceof SyntaxError
+    const known = e instanceof UsageError || e instanceof InputError || e instanceof ModelError || e instanceof ShapeError || e instanceof SyntaxError
       || err.code === 'ENOENT' || err.code === 'EISDIR' || err.code === 'EACCES' || String(err.code).startsWith('ERR_PARSE_ARGS');
     if (!known) throw e;
     const what = e instanceof SyntaxError ? `--model: not valid JSON (${err.message})` : err.code?.startsWith('E') && !err.code.startsWith('ERR') ? `--model: cannot read the file (${err.code})` : err.message;

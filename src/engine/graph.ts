@@ -33,6 +33,8 @@ export class Graph extends Tape {
   abs(x: NodeId): NodeId { return this.op1(OP_ID.abs, x); }
   relu(x: NodeId): NodeId { return this.op1(OP_ID.relu, x); }
   tanh(x: NodeId): NodeId { return this.op1(OP_ID.tanh, x); }
+  sin(x: NodeId): NodeId { return this.op1(OP_ID.sin, x); }
+  cos(x: NodeId): NodeId { return this.op1(OP_ID.cos, x); }
   sigmoid(x: NodeId): NodeId { return this.op1(OP_ID.sigmoid, x); }
   softplus(x: NodeId): NodeId { return this.op1(OP_ID.softplus, x); }
   pow(x: NodeId, p: number): NodeId { return this.op1(OP_ID.pow, x, { p }); }

@@ -113,6 +113,10 @@ export const OPS = {
   abs: unary('|·|', '\\frac{d |x|}{dx} = \\operatorname{sign}(x)', Math.abs, (x) => Math.sign(x), [-2, 2], 0),
   // d/dx relu(x) = [x > 0], relu'(0) by convention; NaN stays NaN (as in PyTorch)
   relu: unary('relu', "\\operatorname{relu}'(x) = [x > 0]", (x) => (x > 0 ? x : x <= 0 ? 0 : x), (x, _y, r) => (x > 0 ? 1 : x < 0 ? 0 : x === 0 ? r : x), [-2, 2], 0),
+  // d/dx sin x = cos x
+  sin: unary('sin', '\\frac{d \\sin x}{dx} = \\cos x', Math.sin, (x) => Math.cos(x), [-3, 3]),
+  // d/dx cos x = -sin x
+  cos: unary('cos', '\\frac{d \\cos x}{dx} = -\\sin x', Math.cos, (x) => -Math.sin(x), [-3, 3]),
   // d/dx tanh x = 1 - tanh^2 x
   tanh: unary('tanh', '\\frac{d \\tanh x}{dx} = 1 - \\tanh^2 x', Math.tanh, (_x, y) => 1 - y * y, [-2, 2]),
   // d/dx sigmoid x = sigmoid x (1 - sigmoid x)

@@ -318,6 +318,27 @@ export class Tape {
     return new Gradients(this, G, null); // its own buffer: never overwritten
   }
 
+  /**
+   * The node's backward rule run with upstream gradient 1: per input, the sum of the rows of the
+   * local Jacobian. For a scalar node that is d(node)/d(input), the factor the explainer shows.
+   */
+  localGradients(id: NodeId): Tensor[] {
+    const def = OP_DEFS[this.opAt[id]];
+    const inputs = this.inputsOf(id);
+    const c = this.load(id);
+    c.G = new Float64Array(this.sizeAt[id]).fill(1);
+    c.g = 0;
+    const bufs = inputs.map((input, k) => {
+      const buf = new Float64Array(this.sizeAt[input]);
+      c.C[k] = buf;
+      c.c[k] = 0;
+      c.need[k] = true;
+      return buf;
+    });
+    if (def.arity !== 0) def.backward(c);
+    return inputs.map((input, k) => ({ shape: this.shapes[input], data: bufs[k] }));
+  }
+
   /** The smallest distance of the inputs of any node up to `loss` from a kink of its op. */
   kinkDistance(loss: NodeId): { distance: number; node?: NodeId } {
     let best: { distance: number; node?: NodeId } = { distance: Infinity };

@@ -5,7 +5,7 @@
  */
 import type { Tensor } from '../engine/tensor';
 import { scalar, tensor } from '../engine/tensor';
-import { mulberry32, normal } from '../engine/random';
+import { fnv1a, mulberry32, normal } from '../engine/random';
 import type { AttentionModel, AttentionVariant } from '../models/attention';
 import type { Cell, RnnModel } from '../models/rnn';
 
@@ -24,15 +24,6 @@ export function tokenize(text: string): string[] {
     if (s.isWordLike || symbolLike.test(s.segment)) out.push(s.segment);
   }
   return out;
-}
-
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (const ch of s) {
-    h ^= ch.codePointAt(0)!;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
 }
 
 /**
