@@ -4,6 +4,8 @@ import { attentionWords, defaultAttentionOptions } from './frontends/sentenceAtt
 import { sentenceWords } from './frontends/sentenceBptt';
 import { attentionPanel } from './webviews/attentionPanel';
 import { BPTT_PANEL } from './webviews/bpttPanel';
+import { EXAMPLE_EXPRESSION, explainCommand } from './webviews/explainCommand';
+import { EXPLAIN_PANEL } from './webviews/explainPanel';
 import { FlowViewProvider } from './webviews/flowView';
 import { OptionsPanel } from './webviews/optionsPanel';
 import { LECTURE_SENTENCE, sentenceCommand } from './webviews/sentenceCommand';
@@ -13,8 +15,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const ext = context.extensionUri;
   const bptt = new OptionsPanel(BPTT_PANEL, ext);
   const flow = new FlowViewProvider(ext, (sentence) => bptt.show(defaultOptions(sentence)));
+  const explain = new OptionsPanel(EXPLAIN_PANEL, ext);
   const attention = new OptionsPanel(attentionPanel((active, trace) => flow.showAttention(active ? trace : undefined)), ext);
-  const serializer = (panel: OptionsPanel<{ sentence: string }, unknown>, fallback: { sentence: string }): vscode.WebviewPanelSerializer => ({
+  const serializer = <O>(panel: OptionsPanel<O, unknown>, fallback: O): vscode.WebviewPanelSerializer => ({
     deserializeWebviewPanel: async (p, state) => panel.revive(p, state, fallback),
   });
   context.subscriptions.push(
@@ -22,6 +25,8 @@ export function activate(context: vscode.ExtensionContext): void {
       sentenceCommand('Gradient Lens: Step Through BPTT', (t) => sentenceWords(defaultOptions(t), settings().maxSequenceLength), (t) => bptt.show(defaultOptions(t)))),
     vscode.commands.registerCommand('gradientLens.inspectAttention', () =>
       sentenceCommand('Gradient Lens: Inspect Attention', (t) => attentionWords(defaultAttentionOptions(t)), (t) => attention.show(defaultAttentionOptions(t)))),
+    vscode.commands.registerCommand('gradientLens.explainGradient', () => explainCommand((o) => explain.show(o))),
+    vscode.window.registerWebviewPanelSerializer(EXPLAIN_PANEL.viewType, serializer(explain, { expression: EXAMPLE_EXPRESSION, values: {}, wrt: null, reluAtZero: 0 })),
     vscode.window.registerWebviewPanelSerializer(BPTT_PANEL.viewType, serializer(bptt, defaultOptions(LECTURE_SENTENCE))),
     vscode.window.registerWebviewPanelSerializer('gradientLens.attention', serializer(attention, defaultAttentionOptions(LECTURE_SENTENCE))),
     vscode.window.registerWebviewViewProvider(FlowViewProvider.viewType, flow),

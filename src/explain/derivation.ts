@@ -40,7 +40,7 @@ export function localsLatex(t: ExplainTrace, s: ExplainStep): string[] {
   return s.locals.map((l) => `${dd(n.symbol, t.nodes[l.input].symbol)} = ${latexNum(l.local)}`);
 }
 
-function pathLatex(t: ExplainTrace, p: ExplainTrace['paths'][number]['paths'][number]): string {
+export function pathLatex(t: ExplainTrace, p: ExplainTrace['paths'][number]['paths'][number]): string {
   const edges = p.factors.map((_f, i) => dd(t.nodes[p.nodes[i]].symbol, t.nodes[p.nodes[i + 1]].symbol)).join('\\,');
   return `${edges} = ${p.factors.map((f) => paren(latexNum(f))).join(' \\cdot ')} = ${latexNum(p.product)}`;
 }

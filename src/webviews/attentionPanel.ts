@@ -14,6 +14,7 @@ export function attentionPanel(onActive: (active: boolean, trace?: AttentionTrac
     viewType: 'gradientLens.attention',
     view: 'attention',
     title: 'Attention',
+    subject: (o) => o.sentence,
     isOptions: isAttentionOptions,
     async compute(extensionUri, options, signal) {
       const s = settings();

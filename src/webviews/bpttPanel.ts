@@ -15,6 +15,7 @@ export const BPTT_PANEL: PanelKind<BpttOptions, { words: string[]; trace: BpttTr
   viewType: 'gradientLens.bptt',
   view: 'bptt',
   title: 'BPTT',
+  subject: (o) => o.sentence,
   isOptions: isBpttOptions,
   async compute(extensionUri: vscode.Uri, options: BpttOptions, signal: AbortSignal) {
     const { maxSequenceLength } = settings();

@@ -12,19 +12,23 @@ import { Cancelled } from './traceRunner';
 import type { ViewName } from './webviewPage';
 import { setPage, webviewOptions } from './webviewPage';
 
-export interface PanelKind<O extends { sentence: string }, P> {
+export interface PanelKind<O, P> {
   viewType: string;
   view: ViewName;
   /** tab title prefix, e.g. "BPTT" */
   title: string;
+  /** what the tab title shows after the prefix: the sentence or the expression */
+  subject(o: O): string;
   isOptions(o: unknown): o is O;
+  /** messages beyond the shared ones (a kind checks its own with a guard); true when handled */
+  receive?(m: unknown, current: { options: O; result?: P }): boolean;
   /** `signal` aborts when a newer request supersedes this one or the panel closes */
   compute(extensionUri: vscode.Uri, options: O, signal: AbortSignal): Promise<P>;
   /** told when the panel becomes the active editor or stops being it (with its last result) */
   onActive?(active: boolean, last: { options: O; result: P } | undefined): void;
 }
 
-export class OptionsPanel<O extends { sentence: string }, P> {
+export class OptionsPanel<O, P> {
   private panel: vscode.WebviewPanel | undefined;
   private options: O | undefined;
   private last: { options: O; result: P } | undefined;
@@ -60,7 +64,10 @@ export class OptionsPanel<O extends { sentence: string }, P> {
   }
 
   private receive(m: unknown): void {
-    if (!isFromPanelView(m, this.kind.isOptions)) return; // a malformed message is dropped, never trusted
+    if (!isFromPanelView(m, this.kind.isOptions)) {
+      if (this.options !== undefined) this.kind.receive?.(m, { options: this.options, result: this.last?.result });
+      return; // otherwise a malformed message is dropped, never trusted
+    }
     switch (m.type) {
       case 'ready': void this.compute(); break;
       case 'setOptions': this.setOptions(m.options); break;
@@ -75,7 +82,7 @@ export class OptionsPanel<O extends { sentence: string }, P> {
   }
 
   private setTitle(): void {
-    const s = this.options!.sentence.trim();
+    const s = this.kind.subject(this.options!).trim().replace(/\s+/g, ' ');
     this.panel!.title = `${this.kind.title}: ${s.length > 24 ? `${s.slice(0, 24)}…` : s}`;
   }
 
@@ -98,6 +105,7 @@ export class OptionsPanel<O extends { sentence: string }, P> {
     } catch (e) {
       if (id !== this.job) return;
       const message = e instanceof InputError || e instanceof Cancelled ? e.message : `Gradient Lens could not compute this: ${(e as Error).message}`;
+      this.last = undefined;
       this.post({ type: 'error', options, message });
       if (!(e instanceof Cancelled)) void vscode.window.showWarningMessage(message);
     }

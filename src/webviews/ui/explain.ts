@@ -1,0 +1,263 @@
+/**
+ * The Explain Gradient panel in the browser: the graph, the backward pass one node at a time (keys
+ * and buttons, no round trip), every path from the output to an input, and the symbolic derivative
+ * with its numeric check. New values, the variable or the expression go to the host; the cursor
+ * and options persist with setState.
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import { latexNum, localsLatex, pathLatex, stepLatex } from '../../explain/derivation';
+import type { ExplainTrace } from '../../explain/explainTrace';
+import type { ExplainPanelOptions, ExplainViewState, FromExplainView, ToExplainView } from '../explainProtocol';
+import { assertNever } from '../panelProtocol';
+import { el, fmt, select } from './dom';
+import { graphSvg } from './explainGraph';
+import { tex } from './math';
+import { host, onHostMessage } from './vscodeApi';
+
+const vscode = host<FromExplainView, ExplainViewState>();
+const app = document.getElementById('app')!;
+
+let current: { options: ExplainPanelOptions; trace: ExplainTrace } | undefined;
+let cursor = vscode.getState()?.cursor ?? 0;
+let pathVar = vscode.getState()?.pathVar;
+
+const same = (a: ExplainPanelOptions, b: ExplainPanelOptions): boolean => JSON.stringify(a) === JSON.stringify(b);
+const save = (): void => {
+  if (current) vscode.setState({ options: current.options, cursor, ...(pathVar ? { pathVar } : {}) });
+};
+
+function send(options: ExplainPanelOptions): void {
+  vscode.setState({ options, cursor: 0 });
+  vscode.post({ type: 'setOptions', options });
+}
+
+function setCursor(k: number): void {
+  if (!current) return;
+  cursor = Math.max(0, Math.min(current.trace.steps.length - 1, k));
+  save();
+  drawStep();
+}
+
+const SYNTAX = 'Plain text: * / + - ^ (or **), implicit products (2x, w_h h0), exp, log/ln, sqrt, abs, sin, cos, tanh, sigmoid/σ, relu, softplus, max, min, step/heaviside/relu\'. LaTeX: \\frac, \\cdot, \\times, ^{}, _{}, \\sigma, \\tanh, \\exp, e^{}, \\log, \\ln, \\sqrt, \\left( \\right), \\operatorname{relu}, \\mathrm{ReLU}, \\max.';
+
+function expressionForm(o: ExplainPanelOptions): HTMLElement {
+  const field = el('vscode-textfield' as 'input', { id: 'expression', value: o.expression, 'aria-label': 'Expression to differentiate' });
+  const form = el('form', { id: 'expr-form', class: 'controls', 'aria-label': 'Expression' },
+    el('label', { class: 'control sentence' }, el('span', { text: 'Expression' }), field),
+    el('vscode-button' as 'button', { id: 'explain', title: 'Enter: explain this expression' }, 'Explain'));
+  const apply = (): void => {
+    const expression = (document.getElementById('expression') as HTMLInputElement).value;
+    if (expression !== o.expression) send({ ...o, expression, source: undefined });
+  };
+  form.addEventListener('submit', (e) => { e.preventDefault(); apply(); });
+  field.addEventListener('keydown', (e) => { if ((e as KeyboardEvent).key === 'Enter') apply(); });
+  form.querySelector('#explain')!.addEventListener('click', apply);
+  return form;
+}
+
+function variablesBar(t: ExplainTrace, o: ExplainPanelOptions): HTMLElement {
+  const bar = el('div', { class: 'controls variables', role: 'group', 'aria-label': 'Values of the variables' });
+  for (const v of t.variables) {
+    const input = el('input', { type: 'number', step: 0.1, value: v.value, 'aria-label': `Value of ${v.name}`, 'data-var': v.name });
+    input.addEventListener('change', () => {
+      const x = Number(input.value);
+      if (input.value.trim() !== '' && Number.isFinite(x)) send({ ...o, values: { ...o.values, [v.name]: x } });
+    });
+    bar.append(el('label', { class: 'control' }, el('span', { text: v.assumed ? `${v.name} (seeded)` : v.name }), input));
+  }
+  if (t.variables.length > 1) {
+    const wrt = select('wrt', 'Differentiate by', o.wrt ?? '', [['', 'all variables'], ...t.variables.map((v): [string, string] => [v.name, v.name])]);
+    wrt.querySelector('#wrt')!.addEventListener('change', (e) => {
+      const value = (e.target as HTMLInputElement).value;
+      send({ ...o, wrt: value === '' ? null : value });
+    });
+    bar.append(wrt);
+  }
+  if (Object.keys(o.values).length) {
+    const reset = el('vscode-button' as 'button', { id: 'reset-values', secondary: true }, 'Back to seeded values');
+    reset.addEventListener('click', () => send({ ...o, values: {} }));
+    bar.append(reset);
+  }
+  return bar;
+}
+
+function drawAll(): void {
+  if (!current) return;
+  const { trace: t, options: o } = current;
+  const head = el('div', { id: 'expr-head', class: 'formula', 'aria-label': `f = ${t.text}` });
+  tex(head, `f = ${t.latex} = ${latexNum(t.value)}`);
+  const copy = (format: 'latex' | 'markdown', label: string): HTMLElement => {
+    const b = el('vscode-button' as 'button', { id: `copy-${format}`, secondary: true, title: `Copy the whole derivation as ${label}` }, `Copy as ${label}`);
+    b.addEventListener('click', () => vscode.post({ type: 'copy', format }));
+    return b;
+  };
+  app.replaceChildren(
+    expressionForm(o),
+    head,
+    variablesBar(t, o),
+    ...(t.kink ? [el('p', { class: 'verdict dead', role: 'note', text: t.kink.note })] : []),
+    el('div', { class: 'graph-wrap', id: 'graph-wrap' }),
+    el('section', { class: 'step', 'aria-label': 'Backward step', 'aria-live': 'polite' },
+      el('div', { class: 'step-head' },
+        el('vscode-button' as 'button', { id: 'home', secondary: true, title: 'Home: back to the output', 'aria-label': 'First step (Home)' }, 'First'),
+        el('vscode-button' as 'button', { id: 'prev', secondary: true, title: 'Left: previous step', 'aria-label': 'Previous step (Left)' }, '◀ Previous'),
+        el('span', { id: 'step-count', class: 'step-count' }),
+        el('vscode-button' as 'button', { id: 'next', title: 'Right: one node further back', 'aria-label': 'Next backward step (Right)' }, 'Next step ▶'),
+        el('vscode-button' as 'button', { id: 'end', secondary: true, title: 'End: the last input', 'aria-label': 'Last step (End)' }, 'Last'),
+        copy('latex', 'LaTeX'), copy('markdown', 'Markdown')),
+      el('div', { id: 'formula', class: 'formula' }),
+      el('p', { id: 'step-result', class: 'step-result' }),
+      el('div', { id: 'step-rules', class: 'step-rules' }),
+      el('p', { id: 'step-note', class: 'step-note' })),
+    pathsSection(t),
+    derivativeSection(t),
+    el('details', {}, el('summary', { text: 'Accepted syntax' }), el('p', { class: 'hint', text: SYNTAX })),
+  );
+  for (const [id, k] of [['home', () => 0], ['prev', () => cursor - 1], ['next', () => cursor + 1], ['end', () => t.steps.length - 1]] as const) {
+    document.getElementById(id)!.addEventListener('click', () => setCursor(k()));
+  }
+  drawStep();
+}
+
+function drawStep(): void {
+  if (!current) return;
+  const t = current.trace;
+  const s = t.steps[cursor];
+  const n = t.nodes[s.node];
+  const done = new Set(t.steps.slice(0, cursor + 1).map((x) => x.node));
+  document.getElementById('graph-wrap')!.replaceChildren(graphSvg(t, done, s.node, new Set(s.terms.map((c) => c.child)), {
+    hover: (id) => vscode.post({ type: 'highlight', span: id === null ? null : t.nodes[id].span ?? null }),
+    pick: (id) => {
+      const k = t.steps.findIndex((x) => x.node === id);
+      if (k >= 0) setCursor(k);
+    },
+  }));
+  const who = n.kind === 'variable' ? `the input ${n.label}` : n.kind === 'output' ? 'the output f' : `${n.symbol.replace(/_\{(\w+)\}/, '$1')} = ${n.label}(…)`;
+  document.getElementById('step-count')!.textContent = `Step ${cursor + 1} of ${t.steps.length}: ${who}`;
+  tex(document.getElementById('formula')!, stepLatex(t, s));
+  const result = document.getElementById('step-result')!;
+  result.textContent = `∂f/∂${n.kind === 'variable' ? n.label : n.symbol.replace(/_\{(\w+)\}/, '$1')} = ${fmt(s.grad)}`;
+  result.dataset.node = String(s.node);
+  result.dataset.grad = String(s.grad);
+  result.dataset.kind = n.kind;
+  result.dataset.label = n.label;
+  // the local rule of every child edge, from the op table, then what this node passes back
+  const rules = document.getElementById('step-rules')!;
+  rules.replaceChildren();
+  for (const c of s.terms) {
+    const child = t.nodes[c.child];
+    const box = el('div', { class: 'rule' });
+    tex(box, `${child.symbol} = ${child.latex}:\\quad ${child.rule}\\;\\Rightarrow\\; \\frac{\\partial ${child.symbol}}{\\partial ${n.symbol}} = ${latexNum(c.local)}`);
+    rules.append(box);
+  }
+  const passes = localsLatex(t, s);
+  if (passes.length) {
+    const box = el('div', { class: 'rule passes' });
+    tex(box, `\\text{passes back: } ${passes.join(',\\quad ')}`);
+    rules.append(box);
+  }
+  const note = document.getElementById('step-note')!;
+  note.textContent = s.terms.length > 1
+    ? `${n.kind === 'variable' ? n.label : 'This node'} feeds ${s.terms.length} nodes, so its gradient is the sum of ${s.terms.length} terms, one per child: like w_h in the RNN, which changes every hidden state.`
+    : s.terms.length === 0 ? 'The backward pass starts at the output with ∂f/∂f = 1.' : '';
+}
+
+function pathsSection(t: ExplainTrace): HTMLElement {
+  const names = t.paths.map((p) => p.variable);
+  const chosen = pathVar && names.includes(pathVar) ? pathVar : names[0];
+  const section = el('section', { id: 'paths', 'aria-label': 'All paths' }, el('h3', { text: 'All paths from the output to an input' }));
+  if (!chosen) return el('section', { id: 'paths' }, el('p', { class: 'hint', text: 'The expression has no variables, so there is nothing to differentiate by.' }));
+  const p = t.paths.find((x) => x.variable === chosen)!;
+  if (names.length > 1) {
+    const s = select('path-var', 'Input', chosen, names.map((v): [string, string] => [v, v]));
+    s.querySelector('#path-var')!.addEventListener('change', (e) => {
+      pathVar = (e.target as HTMLInputElement).value;
+      save();
+      drawAll();
+    });
+    section.append(s);
+  }
+  section.append(el('p', { class: 'hint', text: `${p.count} path${p.count === 1 ? '' : 's'} from f to ${chosen}${p.count > p.paths.length ? ` (the first ${p.paths.length} shown)` : ''}: each path's product of local derivatives, then their sum.` }));
+  const list = el('ol', { class: 'path-list' });
+  for (const q of p.paths) {
+    const item = el('li');
+    tex(item, pathLatex(t, q), false);
+    list.append(item);
+  }
+  section.append(list);
+  const sum = el('p', { id: 'paths-sum', class: 'step-result', 'data-total': p.total, text: `Sum of the paths: ${fmt(p.total)} = ∂f/∂${chosen} = ${fmt(t.gradient[chosen])}` });
+  section.append(sum);
+  return section;
+}
+
+function derivativeSection(t: ExplainTrace): HTMLElement {
+  const section = el('section', { id: 'symbolic', 'aria-label': 'Symbolic derivative' }, el('h3', { text: 'Symbolic derivative, checked against autodiff' }));
+  for (const d of t.derivatives) {
+    const box = el('div', { class: 'formula', 'data-var': d.variable });
+    const sym = t.nodes.find((n) => n.kind === 'variable' && n.label === d.variable)?.symbol ?? d.variable;
+    tex(box, `\\frac{\\partial f}{\\partial ${sym}} = ${d.latex}`);
+    section.append(box, el('p', { class: `check ${d.agrees ? 'ok' : 'bad'}`, text: `= ${fmt(d.value)} at this point; autodiff gives ${fmt(d.autodiff)}: ${d.agrees ? '✓ they agree' : '✗ they disagree'}` }));
+  }
+  if (t.nodes.some((n) => n.op === 'relu' || n.op === 'maximum' || n.op === 'minimum')) {
+    section.append(el('p', { class: 'hint', text: `relu'(z) is written step(z) = [z > 0]; at z = 0 exactly the convention relu'(0) = ${t.reluAtZero} applies.` }));
+  }
+  return section;
+}
+
+const KEYS: Record<string, () => number> = {
+  ArrowRight: () => cursor + 1,
+  ArrowLeft: () => cursor - 1,
+  Home: () => 0,
+  End: () => (current ? current.trace.steps.length - 1 : 0),
+};
+
+document.addEventListener('keydown', (e) => {
+  if (e.target instanceof Element && e.target.closest('input, textarea, select, vscode-textfield, vscode-single-select, form')) return;
+  const next = KEYS[e.key];
+  if (!next || !current) return;
+  e.preventDefault();
+  setCursor(next());
+});
+
+/** A busy or error line; with no trace yet, the error comes with the expression to fix. */
+function message(kind: 'busy' | 'error', text: string, options: ExplainPanelOptions): void {
+  const box = el('p', { id: kind, class: kind, role: kind === 'error' ? 'alert' : 'status', text });
+  document.getElementById('busy')?.remove();
+  document.getElementById('error')?.remove();
+  if (current && same(current.options, options)) return void app.prepend(box);
+  if (kind === 'error') {
+    current = undefined;
+    app.replaceChildren(expressionForm(options), box, el('p', { class: 'hint', text: SYNTAX }));
+    vscode.setState({ options, cursor: 0 });
+  } else if (!current) {
+    app.replaceChildren(box);
+  } else {
+    app.prepend(box);
+  }
+}
+
+onHostMessage<ToExplainView>((m) => {
+  switch (m.type) {
+    case 'trace': {
+      const state = vscode.getState();
+      cursor = state && same(state.options, m.options) ? Math.min(state.cursor, m.trace.steps.length - 1) : 0;
+      current = { options: m.options, trace: m.trace };
+      save();
+      drawAll();
+      break;
+    }
+    case 'busy':
+      message('busy', m.message, m.options);
+      break;
+    case 'error':
+      message('error', m.message, m.options);
+      break;
+    default:
+      assertNever(m);
+  }
+});
+
+vscode.post({ type: 'ready' });
