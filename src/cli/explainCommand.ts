@@ -29,6 +29,8 @@ export function explainCommand(a: CliArgs, positionals: readonly string[]): stri
     reluAtZero: numberArg(a, 'relu-at-zero', 0),
     ...(a.seed !== undefined ? { seed: numberArg(a, 'seed', 0) } : {}),
   });
+  const unknown = Object.keys(typeof a.at === 'string' ? parseAt(a.at) : {}).filter((n) => !t.variables.some((v) => v.name === n));
+  if (unknown.length) throw new UsageError(`--at: ${unknown.join(', ')} ${unknown.length === 1 ? 'is not a variable' : 'are not variables'} of this expression; its variables are ${t.variables.map((v) => v.name).join(', ') || '(none)'}`);
   if (!a.json) return derivationText(t);
   return toJson({
     value: t.value,

@@ -72,7 +72,8 @@ export function toLatex(e: Expr): string {
       return `${wrap(a, 3)}${/^[0-9.]/.test(right) ? ' \\cdot ' : '\\,'}${right}`;
     }
     case 'div': return `\\frac{${toLatex(a)}}{${toLatex(b)}}`;
-    case 'pow': return `${wrap(a, 6)}^{${toLatex(b)}}`;
+    // e^{x} is itself a power: (e^{x})^{2}, never the double superscript e^{x}^{2}
+    case 'pow': return `${a.kind === 'call' && a.fn === 'exp' ? `\\left(${toLatex(a)}\\right)` : wrap(a, 6)}^{${toLatex(b)}}`;
     case 'neg': return `-${wrap(a, 3)}`;
     case 'exp': return `e^{${toLatex(a)}}`;
     case 'sqrt': return `\\sqrt{${toLatex(a)}}`;

@@ -114,9 +114,9 @@ export function derivative(e: Expr, v: string): Expr {
     case 'relu': return chain(mk('step', a));
     // softplus' = sigma
     case 'softplus': return chain(mk('sigmoid', a));
-    // max(a,b)' = [a > b] a' + [b > a] b'
-    case 'max': return mk('add', mk('mul', mk('step', mk('sub', a, b)), da()), mk('mul', mk('step', mk('sub', b, a)), db()));
-    case 'min': return mk('add', mk('mul', mk('step', mk('sub', b, a)), da()), mk('mul', mk('step', mk('sub', a, b)), db()));
+    // max(a,b)' = [a > b] a' + (1 - [a > b]) b': a tie gives a the relu'(0) share and b the rest, as the engine does
+    case 'max': return mk('add', mk('mul', mk('step', mk('sub', a, b)), da()), mk('mul', mk('sub', num(1), mk('step', mk('sub', a, b))), db()));
+    case 'min': return mk('add', mk('mul', mk('step', mk('sub', b, a)), da()), mk('mul', mk('sub', num(1), mk('step', mk('sub', b, a))), db()));
     // a step is flat away from its jump
     case 'step':
     case 'sign':

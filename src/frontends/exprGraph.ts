@@ -97,7 +97,11 @@ export function exprGraph(expr: Expr, values: Readonly<Record<string, number>>, 
       case 'softplus': return g.softplus(a);
       case 'max': return g.maximum(a, b);
       case 'min': return g.minimum(a, b);
-      case 'step': return g.gt(a, 0);
+      // step(z) is relu'(z), so step(0) is the relu'(0) convention: [z > 0] + r (1 - [z > 0] - [z < 0])
+      case 'step': return g.reluAtZero === 0 ? g.gt(a, 0) : g.scoped('step', undefined, () => {
+        const up = g.gt(a, 0);
+        return g.add(up, g.scale(g.sub(g.sub(g.constant(1), up), g.lt(a, 0)), g.reluAtZero));
+      });
       case 'sign': return g.scoped('sign', undefined, () => g.sub(g.gt(a, 0), g.lt(a, 0)));
     }
   };

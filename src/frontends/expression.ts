@@ -63,6 +63,12 @@ function parseError(e: Error, text: string, at: (i: number) => number, source: s
   const m = /\(char (\d+)\)/.exec(e.message);
   const msg = e.message.replace(/\s*\(char \d+\)/, '').replace(/^Unexpected (operator|type of argument)/, 'unexpected');
   if (!m) return new InputError(`Cannot parse the expression: ${msg}`);
+  if (/^Parenthesis \) expected/.test(msg)) {
+    // name the bracket that is open, not the end of the text
+    const open: number[] = [];
+    for (let k = 0; k < text.length; k++) if (text[k] === '(') open.push(k); else if (text[k] === ')') open.pop();
+    if (open.length) return new InputError(`'(' is never closed at column ${at(open[open.length - 1]) + 1}`);
+  }
   const i = Math.min(Number(m[1]) - 1, text.length);
   const col = at(i) + 1;
   const ch = source[col - 1];
@@ -95,6 +101,7 @@ export function parseExpression(source: string, syntax: 'auto' | 'plain' | 'late
   let cursor = 0;
   const ctx: ConvertCtx = {
     text,
+    column: (span) => (span ? map(span.start) + 1 : undefined),
     // the next identifier or number token equal to `want`, consumed in source order
     claim(want) {
       for (let k = cursor; k < toks.length; k++) {
@@ -118,6 +125,8 @@ export function parseExpression(source: string, syntax: 'auto' | 'plain' | 'late
 interface ConvertCtx {
   /** the text mathjs parsed; spans are offsets into it until mapped back to the source */
   text: string;
+  /** the 1-based source column where a span of the text starts */
+  column(span: Span | undefined): number | undefined;
   claim(want: string | number): Span | undefined;
   seen(name: string): void;
 }
@@ -128,12 +137,12 @@ function mapSpans(e: Expr, f: (s: Span) => Span): Expr {
 }
 
 /** The span grown to the bracket `close` that follows it (skipping spaces), and to `open` before it. */
-function grow(span: Span | undefined, text: string, open: string | null, close: string): Span | undefined {
+function grow(span: Span | undefined, text: string, open: string | null, close: string | null): Span | undefined {
   if (!span) return span;
   let { start, end } = span;
   let j = end;
   while (j < text.length && text[j] === ' ') j++;
-  if (text[j] === close) end = j + 1;
+  if (close !== null && text[j] === close) end = j + 1;
   if (open !== null) {
     let i = start - 1;
     while (i >= 0 && text[i] === ' ') i--;
@@ -150,7 +159,7 @@ const union = (spans: (Span | undefined)[]): Span | undefined => {
 const BINARY: Record<string, Fn> = { add: 'add', subtract: 'sub', multiply: 'mul', divide: 'div', pow: 'pow', dotMultiply: 'mul', dotDivide: 'div', dotPow: 'pow' };
 
 function convert(node: MathNode, ctx: ConvertCtx): Expr {
-  const { claim, seen } = ctx;
+  const { claim, seen, column } = ctx;
   const call = (fn: Fn, args: Expr[], own?: Span): Expr => ({ kind: 'call', fn, args, span: union([own, ...args.map((a) => a.span)]) });
   const n = node as MathNode & Record<string, unknown>;
   switch (node.type) {
@@ -164,7 +173,7 @@ function convert(node: MathNode, ctx: ConvertCtx): Expr {
       const span = claim(name);
       if (name in CONSTANTS) return { kind: 'num', value: CONSTANTS[name], span };
       if ((FUNCTIONS as readonly string[]).includes(name) || (name in ALIASES && name !== 'H')) {
-        throw new InputError(`${name} is a function: write ${name}(…) with parentheses${span ? ` (column ${span.start + 1})` : ''}`);
+        throw new InputError(`${name} is a function: write ${name}(…) with parentheses${span ? ` (column ${column(span)})` : ''}`);
       }
       seen(name);
       return { kind: 'var', name, span };
@@ -176,7 +185,7 @@ function convert(node: MathNode, ctx: ConvertCtx): Expr {
     case 'OperatorNode': {
       const fnName = n.fn as string;
       const args = (n.args as MathNode[]).map((a) => convert(a, ctx));
-      if (fnName === 'unaryMinus') return call('neg', args);
+      if (fnName === 'unaryMinus') return call('neg', args, grow(args[0].span, ctx.text, '-', null));
       if (fnName === 'unaryPlus') return args[0];
       // comparisons are indicator functions: (z > 0) = step(z)
       if (fnName === 'larger' || fnName === 'largerEq') return call('step', [call('sub', args)]);
@@ -190,21 +199,20 @@ function convert(node: MathNode, ctx: ConvertCtx): Expr {
       const raw = fnNode.name ?? '';
       const own = claim(raw);
       const fn = (FUNCTIONS as readonly string[]).includes(raw) ? (raw as Fn) : ALIASES[raw];
+      const product = !fn && fnNode.type === 'SymbolNode' && (n.args as MathNode[]).length === 1 && /^[A-Za-z\u0370-\u03ff](_\w+|\d*)$/.test(raw) && !(raw in CONSTANTS);
+      if (product) seen(raw);
       const args = (n.args as MathNode[]).map((a) => convert(a, ctx));
       const whole = grow(union([own, ...args.map((a) => a.span)]), ctx.text, null, ')');
       if (!fn) {
         // x(1 - x) is a product, not a call of a function x
-        if (fnNode.type === 'SymbolNode' && args.length === 1 && /^[A-Za-z\u0370-\u03ff](_\w+|\d*)$/.test(raw) && !(raw in CONSTANTS)) {
-          seen(raw);
-          return call('mul', [{ kind: 'var', name: raw, span: own }, args[0]], whole);
-        }
-        throw new InputError(`Unknown function '${raw}'${own ? ` at column ${own.start + 1}` : ''}. Supported: ${FUNCTIONS.join(', ')} (also ln, σ, heaviside, relu').`);
+        if (product) return call('mul', [{ kind: 'var', name: raw, span: own }, args[0]], whole);
+        throw new InputError(`Unknown function '${raw}'${own ? ` at column ${column(own)}` : ''}. Supported: ${FUNCTIONS.join(', ')} (also ln, σ, heaviside, relu').`);
       }
       const arity = ARITY[fn] ?? 1;
       if (arity === -1) {
         if (args.length < 2) throw new InputError(`${fn} needs at least two arguments, e.g. ${fn}(a, b)`);
-        const folded = args.slice(1).reduce((acc, a) => call(fn, [acc, a], own), args[0]);
-        return { ...folded, span: whole };
+        // max(a, b, c) = max(max(a, b), c): each fold stands for the whole call
+        return args.slice(1).reduce((acc, a): Expr => ({ kind: 'call', fn, args: [acc, a], span: whole }), args[0]);
       }
       if (args.length !== arity) throw new InputError(`${raw} takes ${arity} argument${arity === 1 ? '' : 's'}, got ${args.length}`);
       return call(fn, args, whole);

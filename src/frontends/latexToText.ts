@@ -84,11 +84,22 @@ export function latexToText(src: string): Translated {
   // \left and \right only size the delimiter that follows them
   const isSpace = (t: Tok): boolean => SPACES.has(t.s.slice(1));
   const openers: Record<string, string> = { '(': ')', '[': ']' };
+  /** where the bracket at p starts in the source: at its \left (or \bigl...) when it has one */
+  const openAt = (): number => {
+    let k = p - 1;
+    while (k >= 0 && toks[k].s === ' ') k--;
+    return k >= 0 && /^\\(left|[bB]igg?l?)$/.test(toks[k].s) ? toks[k].at : toks[p].at;
+  };
 
   /** A braced argument {...} or a single token, emitted in parentheses. */
   const argument = (what: string): void => {
     const t = peek();
     if (!t) fail(`${what} is missing its argument`, t);
+    // \frac12 is 1/2: an unbraced fraction argument is one digit (x^10 stays x^{10}, as meant)
+    if (what === '\\frac' && /^[0-9.]{2,}$/.test(t!.s)) {
+      toks.splice(p + 1, 0, { s: t!.s.slice(1), at: t!.at + 1 });
+      toks[p] = { s: t!.s[0], at: t!.at };
+    }
     emit('(', t!.at);
     if (t!.s === '{') group('{', '}');
     else atom();
@@ -126,7 +137,7 @@ export function latexToText(src: string): Translated {
     if (t?.s === '^' || t?.s === '_') fail(`write powers of ${fn} after its argument, e.g. ${fn}(x)^2`, t);
     if (t && (t.s === '(' || t.s === '[' || t.s === '{' || t.s === '\\{')) {
       // its parenthesised argument belongs to it: \log \sigma(z) is log(sigma(z))
-      emit('(', t.at);
+      emit('(', openAt());
       group(t.s, t.s === '\\{' ? '\\}' : t.s === '{' ? '}' : openers[t.s]);
       emit(')', toks[p - 1].at);
       return;
@@ -141,7 +152,7 @@ export function latexToText(src: string): Translated {
     if (!t) fail('expected a value', t);
     const s = t!.s;
     if (s === '(' || s === '[') {
-      emit('(', t!.at);
+      emit('(', openAt());
       group(s, openers[s]);
       emit(')', toks[p - 1].at);
     } else if (s === '{') {
@@ -168,7 +179,7 @@ export function latexToText(src: string): Translated {
       p++;
       const n = name();
       if (!NAMED.has(n.toLowerCase())) {
-        if (/^[A-Za-z][A-Za-z0-9]*$/.test(n)) { emit(` ${n}`, t!.at); return; } // \mathrm{lr}: a variable name
+        if (/^[A-Za-z][A-Za-z0-9]*$/.test(n)) { emitSpan(` ${n}`, t!.at, toks[p - 1].at + 1); postfix(); return; } // \mathrm{lr}: a variable name
         fail(`unknown function '${n}'`, t);
       }
       func(n.toLowerCase(), t!);

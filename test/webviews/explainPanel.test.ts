@@ -98,7 +98,9 @@ describe('Explain Gradient webview', () => {
     // three paths to x: through each input of x*x, and through exp(x)
     expect(await page.locator('#paths .path-list li').count()).toBe(3);
     expect(Number(await page.locator('#paths-sum').getAttribute('data-total'))).toBeCloseTo(1 + 2 * Math.exp(0.5), 12);
-    expect(await page.locator('#symbolic .formula .katex').count()).toBe(2);
+    // the formulas render just after the first paint
+    await expect.poll(() => page.locator('#symbolic .formula .katex').count()).toBe(2);
+    expect(await page.locator('#paths .path-list li .katex').count()).toBe(3);
     expect(await page.locator('#symbolic .check.ok').count()).toBe(2);
     // choosing w lists its one path
     await page.locator('#path-var').click();

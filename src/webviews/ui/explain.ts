@@ -13,7 +13,7 @@ import type { ExplainTrace } from '../../explain/explainTrace';
 import type { ExplainPanelOptions, ExplainViewState, FromExplainView, ToExplainView } from '../explainProtocol';
 import { assertNever } from '../panelProtocol';
 import { el, fmt, select } from './dom';
-import { graphSvg } from './explainGraph';
+import { fitGraph, graphSvg } from './explainGraph';
 import { tex } from './math';
 import { host, onHostMessage } from './vscodeApi';
 
@@ -23,6 +23,20 @@ const app = document.getElementById('app')!;
 let current: { options: ExplainPanelOptions; trace: ExplainTrace } | undefined;
 let cursor = vscode.getState()?.cursor ?? 0;
 let pathVar = vscode.getState()?.pathVar;
+
+/**
+ * KaTeX work that can wait for the first paint (paths, symbolic derivatives): run in slices of
+ * about 12 ms between frames, so the graph and the step show at once even for big expressions.
+ */
+let pending: (() => void)[] = [];
+function later(render: () => void): void {
+  if (pending.push(render) === 1) requestAnimationFrame(() => setTimeout(drain, 0)); // after the first paint
+}
+function drain(): void {
+  const t0 = performance.now();
+  while (pending.length && performance.now() - t0 < 12) pending.shift()!();
+  if (pending.length) setTimeout(drain, 0);
+}
 
 const same = (a: ExplainPanelOptions, b: ExplainPanelOptions): boolean => JSON.stringify(a) === JSON.stringify(b);
 const save = (): void => {
@@ -86,6 +100,7 @@ function variablesBar(t: ExplainTrace, o: ExplainPanelOptions): HTMLElement {
 
 function drawAll(): void {
   if (!current) return;
+  pending = []; // a redraw drops the old trace's unrendered formulas
   const { trace: t, options: o } = current;
   const head = el('div', { id: 'expr-head', class: 'formula', 'aria-label': `f = ${t.text}` });
   tex(head, `f = ${t.latex} = ${latexNum(t.value)}`);
@@ -128,13 +143,17 @@ function drawStep(): void {
   const s = t.steps[cursor];
   const n = t.nodes[s.node];
   const done = new Set(t.steps.slice(0, cursor + 1).map((x) => x.node));
-  document.getElementById('graph-wrap')!.replaceChildren(graphSvg(t, done, s.node, new Set(s.terms.map((c) => c.child)), {
+  const wrap = document.getElementById('graph-wrap')!;
+  const keepScroll = [wrap.scrollLeft, wrap.scrollTop];
+  wrap.replaceChildren(graphSvg(t, done, s.node, new Set(s.terms.map((c) => c.child)), {
     hover: (id) => vscode.post({ type: 'highlight', span: id === null ? null : t.nodes[id].span ?? null }),
     pick: (id) => {
       const k = t.steps.findIndex((x) => x.node === id);
       if (k >= 0) setCursor(k);
     },
   }));
+  fitGraph(wrap.firstElementChild as SVGSVGElement, wrap.clientWidth - 2);
+  [wrap.scrollLeft, wrap.scrollTop] = keepScroll;
   const who = n.kind === 'variable' ? `the input ${n.label}` : n.kind === 'output' ? 'the output f' : `${n.symbol.replace(/_\{(\w+)\}/, '$1')} = ${n.label}(…)`;
   document.getElementById('step-count')!.textContent = `Step ${cursor + 1} of ${t.steps.length}: ${who}`;
   tex(document.getElementById('formula')!, stepLatex(t, s));
@@ -183,8 +202,8 @@ function pathsSection(t: ExplainTrace): HTMLElement {
   section.append(el('p', { class: 'hint', text: `${p.count} path${p.count === 1 ? '' : 's'} from f to ${chosen}${p.count > p.paths.length ? ` (the first ${p.paths.length} shown)` : ''}: each path's product of local derivatives, then their sum.` }));
   const list = el('ol', { class: 'path-list' });
   for (const q of p.paths) {
-    const item = el('li');
-    tex(item, pathLatex(t, q), false);
+    const item = el('li', { text: '…' });
+    later(() => tex(item, pathLatex(t, q), false));
     list.append(item);
   }
   section.append(list);
@@ -196,9 +215,9 @@ function pathsSection(t: ExplainTrace): HTMLElement {
 function derivativeSection(t: ExplainTrace): HTMLElement {
   const section = el('section', { id: 'symbolic', 'aria-label': 'Symbolic derivative' }, el('h3', { text: 'Symbolic derivative, checked against autodiff' }));
   for (const d of t.derivatives) {
-    const box = el('div', { class: 'formula', 'data-var': d.variable });
+    const box = el('div', { class: 'formula', 'data-var': d.variable, text: `∂f/∂${d.variable} = ${d.text}` });
     const sym = t.nodes.find((n) => n.kind === 'variable' && n.label === d.variable)?.symbol ?? d.variable;
-    tex(box, `\\frac{\\partial f}{\\partial ${sym}} = ${d.latex}`);
+    later(() => tex(box, `\\frac{\\partial f}{\\partial ${sym}} = ${d.latex}`));
     section.append(box, el('p', { class: `check ${d.agrees ? 'ok' : 'bad'}`, text: `= ${fmt(d.value)} at this point; autodiff gives ${fmt(d.autodiff)}: ${d.agrees ? '✓ they agree' : '✗ they disagree'}` }));
   }
   if (t.nodes.some((n) => n.op === 'relu' || n.op === 'maximum' || n.op === 'minimum')) {
@@ -258,6 +277,11 @@ onHostMessage<ToExplainView>((m) => {
     default:
       assertNever(m);
   }
+});
+
+window.addEventListener('resize', () => {
+  const svg = document.querySelector<SVGSVGElement>('#graph');
+  if (svg) fitGraph(svg, document.getElementById('graph-wrap')!.clientWidth - 2);
 });
 
 vscode.post({ type: 'ready' });

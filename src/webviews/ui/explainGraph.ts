@@ -43,6 +43,14 @@ export function layout(t: ExplainTrace): { x: number[]; y: number[]; width: numb
   return { x, y, width: 2 * PAD + (layers.length - 1) * COL + W, height: 2 * PAD + (tallest - 1) * ROW + H };
 }
 
+/** Shrinks a wide graph to the panel's width, down to 60 % (below that it scrolls instead). */
+export function fitGraph(root: SVGSVGElement, available: number): void {
+  const [, , width, height] = root.getAttribute('viewBox')!.split(' ').map(Number);
+  const scale = Math.min(1, Math.max(0.6, available / width));
+  root.setAttribute('width', String(Math.round(width * scale)));
+  root.setAttribute('height', String(Math.round(height * scale)));
+}
+
 export interface GraphHandlers {
   /** the node under the mouse or focus, or null when it leaves */
   hover(node: number | null): void;
@@ -70,7 +78,8 @@ export function graphSvg(t: ExplainTrace, done: ReadonlySet<number>, current: nu
     const reached = done.has(n.id);
     const cls = ['node', n.kind, n.id === current ? 'current' : '', children.has(n.id) ? 'child' : '', reached ? 'reached' : ''].filter(Boolean).join(' ');
     const name = n.kind === 'variable' || n.kind === 'constant' ? n.label : `${n.label}  ${n.symbol.replace(/_\{(\w+)\}/, '$1')}`;
-    const grad = n.grad === null ? '' : reached ? `∂f/∂ = ${fmt(n.grad)}` : '∂f/∂ = ?';
+    const sym = n.kind === 'variable' ? n.label : n.symbol.replace(/_\{(\w+)\}/, '$1');
+    const grad = n.grad === null ? '' : `∂f/∂${sym} = ${reached ? fmt(n.grad) : '?'}`;
     const g = svg('g', {
       class: cls, tabindex: 0, role: 'button', 'data-node': n.id,
       'aria-label': `${name}: value ${fmt(n.value)}${n.grad === null ? '' : reached ? `, gradient ${fmt(n.grad)}` : ', gradient not reached yet'}`,
