@@ -1,6 +1,7 @@
 // `npm run bench`: runs every section (autodiff speed vs tfjs, a hand-written floor and torch; memory),
 // prints the table and the targets, or with --json exactly one JSON object on stdout.
 import { autodiffSection } from './autodiffSection';
+import { homeworkSection } from './homeworkSection';
 import { MEMORY_CHILD_FLAG, memorySection, runMemoryChild } from './memorySection';
 import { webviewSection } from './webviewSection';
 import { explainSection } from './explainSection';
@@ -8,7 +9,7 @@ import type { BenchContext, Check, Row, Section, Target } from './sections';
 import { formatTable, formatTargets } from './table';
 
 /** Add a section here; each returns its own rows, targets and JSON. */
-export const SECTIONS: readonly Section[] = [autodiffSection, memorySection, webviewSection, explainSection];
+export const SECTIONS: readonly Section[] = [autodiffSection, memorySection, webviewSection, explainSection, homeworkSection];
 
 function argValue(flag: string): string | undefined {
   const i = process.argv.indexOf(flag);

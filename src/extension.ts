@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { attentionWords, defaultAttentionOptions } from './frontends/sentenceAttention';
 import { sentenceWords } from './frontends/sentenceBptt';
+import { registerHomework } from './homework/editor/registerHomework';
 import { attentionPanel } from './webviews/attentionPanel';
 import { BPTT_PANEL } from './webviews/bpttPanel';
 import { EXAMPLE_EXPRESSION, explainCommand } from './webviews/explainCommand';
@@ -25,7 +26,7 @@ export function activate(context: vscode.ExtensionContext): void {
       sentenceCommand('Gradient Lens: Step Through BPTT', (t) => sentenceWords(defaultOptions(t), settings().maxSequenceLength), (t) => bptt.show(defaultOptions(t)))),
     vscode.commands.registerCommand('gradientLens.inspectAttention', () =>
       sentenceCommand('Gradient Lens: Inspect Attention', (t) => attentionWords(defaultAttentionOptions(t)), (t) => attention.show(defaultAttentionOptions(t)))),
-    vscode.commands.registerCommand('gradientLens.explainGradient', () => explainCommand((o) => explain.show(o))),
+    vscode.commands.registerCommand('gradientLens.explainGradient', (given?: unknown) => explainCommand((o) => explain.show(o), given)),
     vscode.window.registerWebviewPanelSerializer(EXPLAIN_PANEL.viewType, serializer(explain, { expression: EXAMPLE_EXPRESSION, values: {}, wrt: null, reluAtZero: 0 })),
     vscode.window.registerWebviewPanelSerializer(BPTT_PANEL.viewType, serializer(bptt, defaultOptions(LECTURE_SENTENCE))),
     vscode.window.registerWebviewPanelSerializer('gradientLens.attention', serializer(attention, defaultAttentionOptions(LECTURE_SENTENCE))),
@@ -33,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.onDidChangeTextEditorSelection((e) => flow.schedule(e.textEditor)),
     vscode.window.onDidChangeActiveTextEditor((e) => flow.schedule(e)),
   );
+  registerHomework(context);
 }
 
 export function deactivate(): void {}

@@ -9,6 +9,7 @@ import { UsageError } from './args';
 import type { CliArgs } from './args';
 import { attentionCommand } from './attentionCommand';
 import { bpttCommand } from './bpttCommand';
+import { checkCommand } from './checkCommand';
 import { explainCommand } from './explainCommand';
 import { InputError } from '../frontends/sentence';
 
@@ -31,6 +32,9 @@ Commands:
   explain    A math expression differentiated step by step, with its numbers
              "EXPR" (plain text such as "sigmoid(w*x + b)" or LaTeX such as "\\sigma(wx+b)")
              --wrt VAR  --at x=0.5,w=1  --seed S  --relu-at-zero 0|0.5|1  --json
+  check      Checks the derivative claims of homework files (.md, .tex, .txt, .py, .ipynb)
+             FILE...  --feedback verdict|hint|full  --json
+             exit 0: all correct, 1: a claim is wrong, 2: a claim or file cannot be read
   help       This text`;
 
 const OPTIONS = {
@@ -38,7 +42,7 @@ const OPTIONS = {
   model: { type: 'string' }, sentence: { type: 'string' }, cell: { type: 'string' }, hidden: { type: 'string' },
   'w-h': { type: 'string' }, label: { type: 'string' }, seed: { type: 'string' }, 'relu-at-zero': { type: 'string' },
   layers: { type: 'string' }, variant: { type: 'string' }, d: { type: 'string' },
-  wrt: { type: 'string' }, at: { type: 'string' },
+  wrt: { type: 'string' }, at: { type: 'string' }, feedback: { type: 'string' },
 } as const;
 
 /** A command returns its output, or its output and exit code (1: a check found something wrong). */
@@ -47,7 +51,7 @@ const noPositionals = (run: (a: CliArgs) => string): Command => (a, positionals)
   if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
   return run(a);
 };
-const COMMANDS: Record<string, Command> = { bptt: noPositionals(bpttCommand), attention: noPositionals(attentionCommand), explain: explainCommand };
+const COMMANDS: Record<string, Command> = { bptt: noPositionals(bpttCommand), attention: noPositionals(attentionCommand), explain: explainCommand, check: checkCommand };
 
 export function runCli(argv: readonly string[]): CliResult {
   const [command, ...rest] = argv;

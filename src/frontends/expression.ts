@@ -192,6 +192,11 @@ function convert(node: MathNode, ctx: ConvertCtx): Expr {
       if (fnName === 'smaller' || fnName === 'smallerEq') return call('step', [call('sub', [args[1], args[0]])]);
       const fn = BINARY[fnName];
       if (!fn) throw new InputError(`The operator '${n.op as string}' is not supported; use + - * / ^`);
+      // mathjs reads e^x (1 + x) as e^(x(1 + x)); a student means e^x times (1 + x)
+      const ex = args[1];
+      if (fn === 'pow' && isCall(ex, 'mul') && (n.args as MathNode[])[1].type === 'FunctionNode' && ex.args[0].kind === 'var') {
+        return call('mul', [call('pow', [args[0], ex.args[0]]), ex.args[1]]);
+      }
       return call(fn, args);
     }
     case 'FunctionNode': {

@@ -10,9 +10,14 @@ import { settings } from './settings';
 
 export const EXAMPLE_EXPRESSION = 'sigmoid(w*x + b)';
 
-export async function explainCommand(open: (o: ExplainPanelOptions) => void): Promise<void> {
+/** `given`: an expression passed by another feature (a homework claim's hover or CodeLens). */
+export async function explainCommand(open: (o: ExplainPanelOptions) => void, given?: unknown): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   const options = (expression: string): ExplainPanelOptions => ({ expression, values: {}, wrt: null, reluAtZero: settings().reluAtZero });
+  if (typeof given === 'string' && given.trim() !== '') {
+    open(options(given));
+    return;
+  }
   if (!editor || editor.selection.isEmpty) {
     const typed = await vscode.window.showInputBox({
       title: 'Gradient Lens: Explain Gradient',

@@ -9,6 +9,8 @@ import { InputError } from '../frontends/sentence';
 import type { Job } from '../workers/jobs';
 import { jobCost, runJob } from '../workers/jobs';
 
+const JOB_TITLE: Record<Job['kind'], string> = { bptt: 'BPTT', attention: 'attention', homework: 'the derivative checks' };
+
 /** Jobs estimated under this many milliseconds run inline. */
 export const INLINE_MS = 25;
 /** A job in the worker shows a cancellable notification once it has run this long. */
@@ -20,7 +22,7 @@ export class Cancelled extends Error {}
  * Runs `job`, in the worker when it is large. `signal` (a newer request, a closed panel) stops the
  * worker; so does Cancel on the notification. Both reject with Cancelled.
  */
-export async function runInBackground<R>(extensionPath: string, job: Job, signal?: AbortSignal): Promise<R> {
+export async function runInBackground<R>(extensionPath: string, job: Job, signal?: AbortSignal, quiet = false): Promise<R> {
   const { ms, size } = jobCost(job); // throws InputError before any work
   if (signal?.aborted) throw new Cancelled('Superseded.');
   if (ms <= INLINE_MS) return runJob(job) as R;
@@ -41,8 +43,9 @@ export async function runInBackground<R>(extensionPath: string, job: Job, signal
   const onAbort = () => stop('Superseded.');
   signal?.addEventListener('abort', onAbort);
   // the panel already says it is computing; a notification with Cancel only for the long ones
-  const timer = setTimeout(() => {
-    const title = `Gradient Lens: computing ${job.kind === 'bptt' ? 'BPTT' : 'attention'} over ${size}…`;
+  // (quiet jobs, such as checking a document as the student types, never show one)
+  const timer = quiet ? undefined : setTimeout(() => {
+    const title = `Gradient Lens: computing ${JOB_TITLE[job.kind]} over ${size}…`;
     void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_p, token) => {
       token.onCancellationRequested(() => stop('Cancelled.'));
       return result.catch(() => undefined);

@@ -244,3 +244,14 @@ describe('bad input: one precise message', () => {
     for (const s of ['sigmoid(x))', '(x + 1', '\\foo{x}', 'foo(x)', '']) expect(parseError(s)).not.toContain('\n');
   });
 });
+
+describe('a power followed by a parenthesised factor', () => {
+  // mathjs alone reads e^x (1 + x) as e^(x (1 + x)); d/dx (x e^x) = e^x (1 + x) is what students write
+  it.each([
+    ['e^x (1 + x)', 'e^x*(1 + x)'],
+    ['2^x (1+x)', '2^x*(1 + x)'],
+    ['x^x (1 + ln(x))', 'x^x*(1 + log(x))'],
+  ])('%s is the power times the factor', (source, expected) => {
+    expect(canonical(source)).toBe(expected);
+  });
+});

@@ -15,7 +15,7 @@ import type { BpttViewState, FromBpttView, ToBpttView } from '../bpttProtocol';
 import { assertNever } from '../panelProtocol';
 import { stepView } from './bpttStep';
 import { chartTable, contributions, controls, unrolled } from './bpttView';
-import { el } from './dom';
+import { el, stepHead } from './dom';
 import type { FlowChart } from './flowChart';
 import { flowChart } from './flowChart';
 import { tex } from './math';
@@ -69,12 +69,7 @@ function drawAll(): void {
     el('p', { id: 'verdict', class: `verdict ${trace.verdict.kind}`, role: 'status', 'data-kind': trace.verdict.kind, text: trace.verdict.message }),
     el('section', { id: 'unrolled', 'aria-label': 'The unrolled RNN' }),
     el('section', { class: 'step', 'aria-label': 'Backward step', 'aria-live': 'polite' },
-      el('div', { class: 'step-head' },
-        el('vscode-button' as 'button', { id: 'home', secondary: true, title: 'Home: back to the output', 'aria-label': 'First step (Home)' }, 'First'),
-        el('vscode-button' as 'button', { id: 'prev', secondary: true, title: 'Left: previous step', 'aria-label': 'Previous step (Left)' }, '◀ Previous'),
-        el('span', { id: 'step-count', class: 'step-count' }),
-        el('vscode-button' as 'button', { id: 'next', title: 'Right: one more step back in time', 'aria-label': 'Next backward step (Right)' }, 'Next step ▶'),
-        el('vscode-button' as 'button', { id: 'end', secondary: true, title: 'End: all the way to h_0', 'aria-label': 'Last step (End)' }, 'Last')),
+      stepHead('one more step back in time', 'all the way to h_0'),
       el('div', { id: 'formula', class: 'formula' }),
       el('p', { id: 'step-result', class: 'step-result' }),
       el('p', { id: 'step-note', class: 'step-note' })),

@@ -48,3 +48,14 @@ export function fmtPow10(l: number): string {
   if (l === -Infinity) return '0';
   return `10^${l >= 0 ? '+' : ''}${l.toFixed(1)}`;
 }
+
+/** The stepper's buttons (First, Previous, the step count, Next, Last) shared by the step-through panels. */
+export function stepHead(next: string, end: string, ...extra: Child[]): HTMLElement {
+  return el('div', { class: 'step-head' },
+    el('vscode-button' as 'button', { id: 'home', secondary: true, title: 'Home: back to the output', 'aria-label': 'First step (Home)' }, 'First'),
+    el('vscode-button' as 'button', { id: 'prev', secondary: true, title: 'Left: previous step', 'aria-label': 'Previous step (Left)' }, '◀ Previous'),
+    el('span', { id: 'step-count', class: 'step-count' }),
+    el('vscode-button' as 'button', { id: 'next', title: `Right: ${next}`, 'aria-label': 'Next backward step (Right)' }, 'Next step ▶'),
+    el('vscode-button' as 'button', { id: 'end', secondary: true, title: `End: ${end}`, 'aria-label': 'Last step (End)' }, 'Last'),
+    ...extra);
+}

@@ -12,7 +12,7 @@ import { latexNum, localsLatex, pathLatex, stepLatex } from '../../explain/deriv
 import type { ExplainTrace } from '../../explain/explainTrace';
 import type { ExplainPanelOptions, ExplainViewState, FromExplainView, ToExplainView } from '../explainProtocol';
 import { assertNever } from '../panelProtocol';
-import { el, fmt, select } from './dom';
+import { el, fmt, select, stepHead } from './dom';
 import { fitGraph, graphSvg } from './explainGraph';
 import { tex } from './math';
 import { host, onHostMessage } from './vscodeApi';
@@ -116,13 +116,7 @@ function drawAll(): void {
     ...(t.kink ? [el('p', { class: 'verdict dead', role: 'note', text: t.kink.note })] : []),
     el('div', { class: 'graph-wrap', id: 'graph-wrap' }),
     el('section', { class: 'step', 'aria-label': 'Backward step', 'aria-live': 'polite' },
-      el('div', { class: 'step-head' },
-        el('vscode-button' as 'button', { id: 'home', secondary: true, title: 'Home: back to the output', 'aria-label': 'First step (Home)' }, 'First'),
-        el('vscode-button' as 'button', { id: 'prev', secondary: true, title: 'Left: previous step', 'aria-label': 'Previous step (Left)' }, '◀ Previous'),
-        el('span', { id: 'step-count', class: 'step-count' }),
-        el('vscode-button' as 'button', { id: 'next', title: 'Right: one node further back', 'aria-label': 'Next backward step (Right)' }, 'Next step ▶'),
-        el('vscode-button' as 'button', { id: 'end', secondary: true, title: 'End: the last input', 'aria-label': 'Last step (End)' }, 'Last'),
-        copy('latex', 'LaTeX'), copy('markdown', 'Markdown')),
+      stepHead('one node further back', 'the last input', copy('latex', 'LaTeX'), copy('markdown', 'Markdown')),
       el('div', { id: 'formula', class: 'formula' }),
       el('p', { id: 'step-result', class: 'step-result' }),
       el('div', { id: 'step-rules', class: 'step-rules' }),
