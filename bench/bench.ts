@@ -4,12 +4,13 @@ import { autodiffSection } from './autodiffSection';
 import { homeworkSection } from './homeworkSection';
 import { MEMORY_CHILD_FLAG, memorySection, runMemoryChild } from './memorySection';
 import { webviewSection } from './webviewSection';
+import { pythonSection } from './pythonSection';
 import { explainSection } from './explainSection';
 import type { BenchContext, Check, Row, Section, Target } from './sections';
 import { formatTable, formatTargets } from './table';
 
 /** Add a section here; each returns its own rows, targets and JSON. */
-export const SECTIONS: readonly Section[] = [autodiffSection, memorySection, webviewSection, explainSection, homeworkSection];
+export const SECTIONS: readonly Section[] = [autodiffSection, memorySection, webviewSection, explainSection, homeworkSection, pythonSection];
 
 function argValue(flag: string): string | undefined {
   const i = process.argv.indexOf(flag);

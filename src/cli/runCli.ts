@@ -10,6 +10,8 @@ import type { CliArgs } from './args';
 import { attentionCommand } from './attentionCommand';
 import { bpttCommand } from './bpttCommand';
 import { checkCommand } from './checkCommand';
+import { checkBackwardCommand } from './checkBackwardCommand';
+import { traceCommand } from './traceCommand';
 import { explainCommand } from './explainCommand';
 import { InputError } from '../frontends/sentence';
 
@@ -35,6 +37,11 @@ Commands:
   check      Checks the derivative claims of homework files (.md, .tex, .txt, .py, .ipynb)
              FILE...  --feedback verdict|hint|full  --json
              exit 0: all correct, 1: a claim is wrong, 2: a claim or file cannot be read
+  trace      A Python/numpy file run on the engine: its loss, every gradient, the BPTT table
+             FILE.py  --lines A-B (only these lines)  --json
+  check-backward  Hand-written gradients of a Python/numpy file against the engine's
+             FILE.py  --function NAME  --json
+             exit 0: all correct, 1: a gradient is wrong, 2: unsupported code or unreadable file
   help       This text`;
 
 const OPTIONS = {
@@ -43,6 +50,7 @@ const OPTIONS = {
   'w-h': { type: 'string' }, label: { type: 'string' }, seed: { type: 'string' }, 'relu-at-zero': { type: 'string' },
   layers: { type: 'string' }, variant: { type: 'string' }, d: { type: 'string' },
   wrt: { type: 'string' }, at: { type: 'string' }, feedback: { type: 'string' },
+  lines: { type: 'string' }, function: { type: 'string' },
 } as const;
 
 /** A command returns its output, or its output and exit code (1: a check found something wrong). */
@@ -51,7 +59,8 @@ const noPositionals = (run: (a: CliArgs) => string): Command => (a, positionals)
   if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
   return run(a);
 };
-const COMMANDS: Record<string, Command> = { bptt: noPositionals(bpttCommand), attention: noPositionals(attentionCommand), explain: explainCommand, check: checkCommand };
+const COMMANDS: Record<string, Command> = { bptt: noPositionals(bpttCommand), attention: noPositionals(attentionCommand), explain: explainCommand, check: checkCommand,
+  trace: traceCommand, 'check-backward': checkBackwardCommand };
 
 export function runCli(argv: readonly string[]): CliResult {
   const [command, ...rest] = argv;

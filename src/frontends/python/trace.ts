@@ -1,0 +1,221 @@
+/**
+ * The entry point: trace a Python file (or some of its lines) on the engine, find the loss, and
+ * differentiate it. Parameters are the free variables of the traced code and the arrays and floats
+ * a top-level assignment creates; every value the trace had to assume is listed.
+ */
+import type { SyntaxNode } from '@lezer/common';
+import type { Graph } from '../../engine/graph';
+import type { Gradients, NodeId, SourceRange } from '../../engine/tape';
+import type { Nested } from '../../engine/tensor';
+import { toNested } from '../../engine/tensor';
+import { fnv1a, mulberry32, normal } from '../../engine/random';
+import { PySource, kids } from './syntax';
+import { PythonError } from './pyError';
+import type { Limits } from './runtime';
+import { DEFAULT_LIMITS } from './runtime';
+import type { ParamInfo, StepEvent } from './events';
+import { Interpreter } from './interpreter';
+import type { Value } from './values';
+import { isArr } from './values';
+import { readAnnotations } from './annotations';
+import type { ValueAnnotation } from './annotations';
+import type { HiddenState } from './hidden';
+import { ancestors, findHidden } from './hidden';
+
+export interface PyTraceOptions {
+  /** 1-based, inclusive: trace only these lines (the selection) */
+  lines?: { from: number; to: number };
+  reluAtZero?: number;
+  limits?: Partial<Limits>;
+  /** seed of the random values of free variables nothing gives a value */
+  seed?: number;
+  /** names the loss may have, in order of preference */
+  lossNames?: readonly string[];
+  /** a tape to reuse, e.g. the previous trace's when the file changed (that trace becomes invalid) */
+  graph?: Graph;
+}
+
+export interface AssumedValue {
+  name: string;
+  /** assignment: an earlier line of the file; annotation: a `# gradient-lens:` comment; random: seeded */
+  origin: 'assignment' | 'annotation' | 'random';
+  /** 0-based line it came from */
+  line?: number;
+  value: Nested;
+}
+
+export interface TracedParam extends ParamInfo {
+  value: Nested;
+  grad: Nested;
+}
+
+export interface PyTrace {
+  graph: Graph;
+  interpreter: Interpreter;
+  loss: { name: string; node: NodeId; value: number };
+  /** parameters that feed the loss, in order of creation */
+  params: TracedParam[];
+  assumed: AssumedValue[];
+  hidden?: HiddenState;
+  gradients: Gradients;
+  events: readonly StepEvent[];
+}
+
+const LOSS_NAMES = ['loss', 'L', 'J'];
+
+/** The statements fully inside lines [from, to] (0-based), descending into a block the selection lies in. */
+export function selectStatements(src: PySource, from: number, to: number): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  const lastLine = (n: SyntaxNode): number => { const r = src.range(n); return r.endCol === 0 && r.endLine > r.line ? r.endLine - 1 : r.endLine; };
+  const visit = (stmts: SyntaxNode[]): void => {
+    for (const s of stmts) {
+      const a = src.range(s).line, b = lastLine(s);
+      if (b < from || a > to) continue;
+      if (a >= from && b <= to) { out.push(s); continue; }
+      const bodies = kids(s).filter((k) => k.name === 'Body');
+      if (!bodies.length || a >= from) throw new PythonError('unsupported', `the selection cuts the statement on line ${a + 1}: select whole statements`, src.range(s));
+      for (const body of bodies) visit(kids(body).filter((k) => k.name !== ':'));
+    }
+  };
+  visit(kids(src.top));
+  if (!out.length) throw new PythonError('unsupported', 'the selection holds no complete statement', { line: from, col: 0, endLine: to, endCol: 0 });
+  return out;
+}
+
+/**
+ * Runs the code and returns the interpreter with the loss found, before differentiation: Check
+ * Backward Pass runs the same way. Exported for it.
+ */
+export function runPython(text: string, opts: PyTraceOptions = {}): { ip: Interpreter; assumed: AssumedValue[] } {
+  const src = new PySource(text);
+  const annotations = readAnnotations(text).filter((a): a is ValueAnnotation => a.kind === 'value');
+  const assumed: AssumedValue[] = [];
+  const pending = new Map<string, { value: Value; range: SourceRange; floaty: boolean }>();
+  const seed = opts.seed ?? 0;
+  let ip: Interpreter;
+  const resolving = new Set<string>();
+  const resolveFree = (name: string): Value | undefined => {
+    if (resolving.has(name)) return undefined;
+    resolving.add(name);
+    try {
+      const p = pending.get(name);
+      if (p !== undefined) {
+        pending.delete(name);
+        const v = ip.toParam(name, p.value, p.floaty, p.range, 'assignment');
+        if (isArr(v) || typeof v === 'number') assumed.push({ name, origin: 'assignment', line: p.range.line, value: nestedOf(ip, v) });
+        ip.module.vars.set(name, v);
+        return v;
+      }
+      const ann = annotations.find((a) => a.name === name);
+      if (ann) {
+        const asrc = new PySource(ann.expr, ann.line, ann.col);
+        const saved = ip.src;
+        ip.src = asrc;
+        let v: Value;
+        try {
+          const stmt = kids(asrc.top)[0];
+          if (!stmt || stmt.name !== 'ExpressionStatement') throw new PythonError('unsupported', `the annotation of ${name} is not an expression`, ann.range);
+          v = ip.eval(kids(stmt)[0]);
+        } finally {
+          ip.src = saved;
+        }
+        v = ip.toParam(name, v, /[.eE]/.test(ann.expr), ann.range, 'annotation');
+        assumed.push({ name, origin: 'annotation', line: ann.line, value: nestedOf(ip, v) });
+        ip.module.vars.set(name, v);
+        return v;
+      }
+      if (/^[a-z_]\w*$/i.test(name) && !['np', 'numpy', 'math'].includes(name)) {
+        const x = normal(mulberry32(fnv1a(name) ^ seed))();
+        const v = ip.toParam(name, x, true, ip.rt.at, 'random');
+        assumed.push({ name, origin: 'random', value: x });
+        ip.module.vars.set(name, v);
+        return v;
+      }
+      return undefined;
+    } finally {
+      resolving.delete(name);
+    }
+  };
+  ip = new Interpreter(src, {
+    limits: { ...DEFAULT_LIMITS, ...opts.limits },
+    reluAtZero: opts.reluAtZero,
+    ...(opts.graph ? { graph: opts.graph } : {}),
+    resolveFree,
+    topLevelParams: true,
+  });
+  const top = kids(src.top);
+  if (!opts.lines) {
+    ip.execBlock(top);
+    return { ip, assumed };
+  }
+  const from = opts.lines.from - 1, to = opts.lines.to - 1;
+  const selected = selectStatements(src, from, to);
+  // the prelude: imports and defs of the whole file, and assignments before the selection
+  ip.opts.topLevelParams = false;
+  for (const s of top) {
+    const r = src.range(s);
+    const before = r.endLine < from || (r.endLine === from && r.endCol === 0);
+    const seeding = s.name === 'ExpressionStatement' && /random\.seed\s*\(/.test(src.textOf(s));
+    if (!(s.name === 'ImportStatement' || s.name === 'FunctionDefinition' || (before && (s.name === 'AssignStatement' || seeding)))) continue;
+    if (r.line <= from && r.endLine >= to && s.name === 'FunctionDefinition') continue;
+    try {
+      ip.exec(s);
+      if (s.name === 'AssignStatement') {
+        for (const k of kids(s)) if (k.name === 'VariableName') {
+          const name = src.textOf(k);
+          const v = ip.module.vars.get(name);
+          const rhs = src.textOf(s).split('=').slice(1).join('=');
+          if (v !== undefined && (isArr(v) || typeof v === 'number')) pending.set(name, { value: v, range: r, floaty: /\d\.|\.\d|\d[eE]/.test(rhs) });
+        }
+      }
+    } catch (e) {
+      if (!(e instanceof PythonError)) throw e; // a prelude line outside the subset only loses its values
+    }
+  }
+  for (const name of pending.keys()) ip.module.vars.delete(name);
+  ip.opts.topLevelParams = true;
+  try {
+    ip.execBlock(selected);
+  } catch (e) {
+    const guessed = assumed.filter((a) => a.origin === 'random').map((a) => a.name);
+    if (!(e instanceof PythonError) || !guessed.length) throw e;
+    throw new PythonError(e.kind, `${e.detail} (the selection does not define ${guessed.join(', ')}: ${guessed.length > 1 ? 'they were' : 'it was'} given a random number; select the lines that define ${guessed.length > 1 ? 'them' : 'it'} or add a comment # gradient-lens: ${guessed[0]} = ...)`, e.range);
+  }
+  return { ip, assumed };
+}
+
+function nestedOf(ip: Interpreter, v: Value): Nested {
+  return isArr(v) ? toNested(ip.rt.g.value(ip.rt.nodeOf(v))) : (v as number);
+}
+
+/** The loss: a variable named loss, L or J at the end, else the last scalar array assigned. */
+export function findLoss(ip: Interpreter, names: readonly string[] = LOSS_NAMES): { name: string; node: NodeId } {
+  const g = ip.rt.g;
+  for (const name of names) {
+    const v = ip.module.vars.get(name);
+    if (v === undefined) continue;
+    if (!isArr(v)) throw new PythonError('runtime', `the loss ${name} is a ${typeof v === 'number' ? 'number that depends on no parameter' : 'value that is not a number'}`, ip.stmtRange);
+    const id = ip.rt.nodeOf(v);
+    if (g.sizeOf(id) !== 1) throw new PythonError('runtime', `the loss ${name} must be a single number, not an array of shape (${g.shapeOf(id).join(', ')})`, ip.stmtRange);
+    return { name, node: g.shapeOf(id).length ? g.reshape(id, []) : id };
+  }
+  if (ip.lastScalar) return { name: ip.lastScalar.name, node: ip.rt.nodeOf(ip.lastScalar.arr) };
+  throw new PythonError('runtime', 'no loss found: name the loss loss, L or J', ip.stmtRange);
+}
+
+export function tracePython(text: string, opts: PyTraceOptions = {}): PyTrace {
+  const { ip, assumed } = runPython(text, opts);
+  const g = ip.rt.g;
+  const loss = findLoss(ip, opts.lossNames);
+  g.setMeta({});
+  const gradients = g.backward(loss.node);
+  const feeds = ancestors(g, loss.node);
+  const params = ip.params.filter((p) => p.id <= loss.node && feeds[p.id]).map((p) => ({
+    ...p, value: toNested(g.value(p.id)), grad: toNested(gradients.get(p.id)),
+  }));
+  return {
+    graph: g, interpreter: ip, loss: { ...loss, value: g.scalar(loss.node) }, params,
+    assumed: assumed.filter((a) => params.some((p) => p.name === a.name)),
+    hidden: findHidden(g, ip.events, loss.node, feeds, gradients), gradients, events: ip.events,
+  };
+}
