@@ -1,8 +1,17 @@
-# A forward pass in numpy: selecting code is not a sentence (stepping through code comes later).
+# The lecture's scalar RNN in numpy. Select the forward pass (from "h = h0" to "loss = ...") and run
+# "Gradient Lens: Step Through BPTT": the backward pass goes back one statement at a time, and the
+# editor lights up the statement whose gradient is being computed.
 import numpy as np
 
-def forward(xs, w_h, w_i, w_o, h0):
-    h = h0
-    for x in xs:
-        h = np.maximum(w_h * h + w_i * x, 0)
-    return w_o * h
+w_h = 0.5
+w_i = 0.8
+w_o = 1.2
+h0 = 0.3
+xs = [1.0, -0.5, 0.7, 0.2]
+
+h = h0
+for x in xs:
+    h = np.maximum(w_h * h + w_i * x, 0)
+z = w_o * h
+p = 1 / (1 + np.exp(-z))
+loss = -np.log(p)

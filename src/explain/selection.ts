@@ -1,7 +1,8 @@
 /**
  * What of a selection is the expression: a student selects `$\sigma(wx+b)$`, a Python line
- * `p = sigmoid(w*x + b)  # output`, or `L = -log(p)`; the math is what is left after the
- * delimiters, a comment marker and a leading `name =`. Its offset keeps node spans on the document.
+ * `p = sigmoid(w*x + b)  # output`, `h = np.maximum(w_h * h + w_i * x, 0)` or `L = -log(p)`; the
+ * math is what is left after the delimiters, a comment marker, `np.` and a leading `name =`. Its
+ * offset keeps node spans on the document.
  */
 
 export interface SelectedExpression {
@@ -12,7 +13,9 @@ export interface SelectedExpression {
   name?: string;
 }
 
-export function expressionFromSelection(selected: string): SelectedExpression {
+export function expressionFromSelection(text: string): SelectedExpression {
+  // a line of numpy: np.exp(z) is exp(z); blanks of the same length keep every offset in place
+  const selected = text.replace(/\b(?:np|numpy|math)\./g, (m) => ' '.repeat(m.length));
   let start = 0, end = selected.length;
   const strip = (re: RegExp, fromEnd = false): boolean => {
     const part = selected.slice(start, end);

@@ -24,7 +24,7 @@ export type Expr =
 
 /** Other spellings of a function, and how many arguments each function takes. */
 const ALIASES: Record<string, (typeof FUNCTIONS)[number]> = {
-  ln: 'log', 'σ': 'sigmoid', sigma: 'sigmoid', heaviside: 'step', H: 'step', sgn: 'sign', ReLU: 'relu', Relu: 'relu',
+  ln: 'log', maximum: 'max', minimum: 'min', 'σ': 'sigmoid', sigma: 'sigmoid', heaviside: 'step', H: 'step', sgn: 'sign', ReLU: 'relu', Relu: 'relu',
 };
 const ARITY: Record<string, number> = { max: -1, min: -1 };
 const CONSTANTS: Record<string, number> = { e: Math.E, pi: Math.PI, 'π': Math.PI };

@@ -1,17 +1,40 @@
 /**
- * The attention panel's messages (the shared panel shape with its options and an attention trace),
- * the state its webview saves, and the runtime guard for its options.
+ * The attention panel's messages (the shared panel shape): a sentence's options and attention
+ * trace, or selected code and the softmaxes it computed; the state its webview saves, and the
+ * runtime guards for its options.
  */
+import type { CodeAttention } from '../frontends/python/codeAttention';
 import type { AttentionOptions, AttentionTrace } from '../frontends/sentenceAttention';
 import type { PanelFromView, PanelToView } from './panelProtocol';
-import { isFromPanelView, isInt, isNum } from './panelProtocol';
+import { isInt, isNum } from './panelProtocol';
 
-export type ToAttentionView = PanelToView<AttentionOptions, { trace: AttentionTrace }>;
+/** Inspect Attention on code: the document's text and the selected lines; the host traces them. */
+export interface CodeAttentionPanelOptions {
+  mode: 'code';
+  text: string;
+  /** 1-based, inclusive; absent: the whole text */
+  lines?: { from: number; to: number };
+  /** in a notebook, the earlier cells' lines before the cell's own (the text starts with them) */
+  lineOffset?: number;
+  /** "attention.py, lines 12-16" */
+  title: string;
+}
+
+export type AttentionPanelOptions = AttentionOptions | CodeAttentionPanelOptions;
+
+/** What the host computes: a sentence's trace (no mode: the original message), or the code's softmaxes. */
+export type AttentionResult = { mode?: 'sentence'; trace: AttentionTrace } | { mode: 'code'; code: CodeAttention };
+
+/** The host's kind answers code options with a code result and sentence options with a trace. */
+export type ToAttentionView =
+  | { type: 'trace'; mode?: 'sentence'; options: AttentionOptions; trace: AttentionTrace }
+  | { type: 'trace'; mode: 'code'; options: CodeAttentionPanelOptions; code: CodeAttention }
+  | Exclude<PanelToView<AttentionPanelOptions, AttentionResult>, { type: 'trace' }>;
 export type FromAttentionView = PanelFromView<AttentionOptions>;
 
 export interface AttentionViewState {
-  options: AttentionOptions;
-  /** the layer shown, 1-based */
+  options: AttentionPanelOptions;
+  /** the layer shown, 1-based (code: the softmax whose row is selected, 1-based) */
   layer: number;
   /** the selected query row, if any */
   row: number | null;
@@ -46,3 +69,14 @@ export function isAttentionOptions(o: unknown): o is AttentionOptions {
     && isVectors(v.vectors)
     && isWeights(v.weights);
 }
+
+export function isCodeAttentionOptions(o: unknown): o is CodeAttentionPanelOptions {
+  if (!o || typeof o !== 'object') return false;
+  const v = o as Record<string, unknown>, lines = v.lines as Record<string, unknown> | undefined;
+  return v.mode === 'code' && typeof v.text === 'string' && v.text.length <= 2_000_000
+    && (lines === undefined || (!!lines && typeof lines === 'object' && isInt(lines.from, 1, 1e7) && isInt(lines.to, 1, 1e7) && (lines.from as number) <= (lines.to as number)))
+    && (v.lineOffset === undefined || isInt(v.lineOffset, 0, 1e7))
+    && typeof v.title === 'string' && v.title.length <= 500;
+}
+
+export const isAttentionPanelOptions = (o: unknown): o is AttentionPanelOptions => isAttentionOptions(o) || isCodeAttentionOptions(o);

@@ -49,8 +49,10 @@ export class OptionsPanel<O, P> {
   }
 
   /** For the WebviewPanelSerializer: `state` is what the webview saved, checked before use. */
-  revive(panel: vscode.WebviewPanel, state: unknown, fallback: O): void {
-    this.attach(panel, savedOptions(state, this.kind.isOptions) ?? fallback);
+  revive(panel: vscode.WebviewPanel, state: unknown, fallback: O | undefined): void {
+    const options = savedOptions(state, this.kind.isOptions) ?? fallback;
+    if (options === undefined) panel.dispose(); // nothing to show again
+    else this.attach(panel, options);
   }
 
   private attach(panel: vscode.WebviewPanel, options: O): void {
@@ -88,6 +90,16 @@ export class OptionsPanel<O, P> {
 
   private post(m: PanelToView<O, P>): void {
     void this.panel?.webview.postMessage(m);
+  }
+
+  /** A message of the kind's own protocol (the code stepper's "step" from the editor). */
+  postOwn(m: { type: string; [field: string]: unknown }): void {
+    void this.panel?.webview.postMessage(m);
+  }
+
+  /** The options and result shown now, if any. */
+  get shown(): { options: O; result: P } | undefined {
+    return this.last;
   }
 
   private async compute(): Promise<void> {

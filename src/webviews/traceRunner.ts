@@ -9,12 +9,14 @@ import { InputError } from '../frontends/sentence';
 import type { Job } from '../workers/jobs';
 import { jobCost, runJob } from '../workers/jobs';
 
-const JOB_TITLE: Record<Job['kind'], string> = { bptt: 'BPTT', attention: 'attention', homework: 'the derivative checks' };
+const JOB_TITLE: Record<Job['kind'], string> = { bptt: 'BPTT', attention: 'attention', homework: 'the derivative checks', code: 'the code\'s trace', checkBackward: 'the backward pass check', attentionCode: 'the code\'s attention' };
 
 /** Jobs estimated under this many milliseconds run inline. */
 export const INLINE_MS = 25;
 /** A job in the worker shows a cancellable notification once it has run this long. */
 export const NOTIFY_AFTER_MS = 400;
+/** A trace of the student's code says so sooner: it may loop for long. */
+export const CODE_NOTIFY_MS = 50;
 
 export class Cancelled extends Error {}
 
@@ -50,7 +52,7 @@ export async function runInBackground<R>(extensionPath: string, job: Job, signal
       token.onCancellationRequested(() => stop('Cancelled.'));
       return result.catch(() => undefined);
     });
-  }, NOTIFY_AFTER_MS);
+  }, job.kind === 'code' || job.kind === 'attentionCode' ? CODE_NOTIFY_MS : NOTIFY_AFTER_MS);
   try {
     return await result;
   } finally {

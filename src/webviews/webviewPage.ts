@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { makeNonce, webviewHtml } from './html';
 
-export type ViewName = 'bptt' | 'flow' | 'attention' | 'explain';
+export type ViewName = 'bptt' | 'flow' | 'attention' | 'explain' | 'code';
 
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
   return {

@@ -8,12 +8,21 @@ import { LONG_RANGE_N, attentionTrace, attentionWords } from '../frontends/sente
 import type { BpttOptions } from '../frontends/sentenceBptt';
 import { sentenceBptt, sentenceWords } from '../frontends/sentenceBptt';
 import { checkDocument } from '../homework/checkDocument';
+import type { CodeAttentionOptions } from '../frontends/python/codeAttention';
+import { codeAttention } from '../frontends/python/codeAttention';
+import type { CodeTraceOptions } from '../frontends/python/codeTrace';
+import { codeTrace } from '../frontends/python/codeTrace';
+import type { CheckJobOptions } from '../frontends/python/checkOutcome';
+import { checkCost, checkOutcome } from '../frontends/python/checkOutcome';
 import type { DocKind, Feedback } from '../homework/types';
 
 export type Job =
   | { kind: 'bptt'; options: BpttOptions; maxWords: number }
   | { kind: 'attention'; options: AttentionOptions; rnn: { cell: 'relu' | 'tanh'; w_h: number } }
-  | { kind: 'homework'; text: string; docKind: DocKind; feedback: Feedback };
+  | { kind: 'homework'; text: string; docKind: DocKind; feedback: Feedback }
+  | { kind: 'code'; options: CodeTraceOptions }
+  | { kind: 'checkBackward'; text: string; options: CheckJobOptions }
+  | { kind: 'attentionCode'; options: CodeAttentionOptions };
 
 /**
  * Estimated milliseconds on this class of machine (measured: BPTT ~0.08 ms per word, growing with
@@ -21,6 +30,17 @@ export type Job =
  * Throws the InputError of a bad input before any work.
  */
 export function jobCost(job: Job): { ms: number; size: string } {
+  if (job.kind === 'code') {
+    // unknown until it runs: code with a loop goes to the worker, straight-line code is quick
+    const loops = /^\s*(for|while)\b/m.test(job.options.text);
+    return { ms: loops ? 60 : 5, size: job.options.lines ? `lines ${job.options.lines.from}-${job.options.lines.to}` : 'the file' };
+  }
+  if (job.kind === 'checkBackward') return { ms: checkCost(job.text), size: job.options.lines ? `lines ${job.options.lines.from}-${job.options.lines.to}` : job.options.functionName ?? 'the file' };
+  if (job.kind === 'attentionCode') {
+    // unknown until it runs: loops or a dimension of 64 or more go to the worker
+    const heavy = /^\s*(for|while)\b/m.test(job.options.text) || /\b(6[4-9]|[7-9]\d|\d{3,})\b/.test(job.options.text);
+    return { ms: heavy ? 60 : 5, size: job.options.lines ? `lines ${job.options.lines.from}-${job.options.lines.to}` : 'the file' };
+  }
   if (job.kind === 'homework') {
     // about 4 ms per claim (the bench checks 200 in under a second); a claim has an = and a d or \partial
     const claims = (job.text.match(/(\bd\w*\s*\/\s*d|∂|\\partial|\\frac\{d)[^\n]*=/g) ?? []).length;
@@ -40,5 +60,8 @@ export function runJob(job: Job): unknown {
     case 'bptt': return sentenceBptt(job.options, job.maxWords);
     case 'attention': return attentionTrace(job.options, job.rnn);
     case 'homework': return checkDocument(job.text, job.docKind, { feedback: job.feedback });
+    case 'code': return codeTrace(job.options);
+    case 'checkBackward': return checkOutcome(job.text, job.options);
+    case 'attentionCode': return codeAttention(job.options);
   }
 }

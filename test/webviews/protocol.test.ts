@@ -1,6 +1,6 @@
 /** The host's runtime guards accept exactly the messages of each webview's protocol. */
 import { describe, expect, it } from 'vitest';
-import { isAttentionOptions } from '../../src/webviews/attentionProtocol';
+import { isAttentionOptions, isAttentionPanelOptions } from '../../src/webviews/attentionProtocol';
 import { isBpttOptions } from '../../src/webviews/bpttProtocol';
 import { isFromFlowView } from '../../src/webviews/flowProtocol';
 import { isFromPanelView, savedOptions } from '../../src/webviews/panelProtocol';
@@ -53,4 +53,15 @@ describe('attention panel options', () => {
     { ...o, layers: 7 }, { ...o, d: 65 }, { ...o, temperature: 0 }, { ...o, variant: 'mlp' },
     { ...o, weights: { 'W_x[1]': [1] } }, { ...o, weights: { 'W_q[1]': ['1'] } }, { ...o, vectors: { llama: [Number.NaN] } },
   ])('rejects %j', (bad) => expect(isAttentionOptions(bad)).toBe(false));
+  // code mode: revived from the saved state, so its guard runs on what the webview kept
+  const code = { mode: 'code', text: 'import numpy as np\n', lines: { from: 2, to: 5 }, title: 'attention.py, lines 2-5' };
+  it('accepts a sentence\'s or code\'s options', () => {
+    expect(isAttentionPanelOptions(o)).toBe(true);
+    expect(isAttentionPanelOptions(code)).toBe(true);
+    expect(isAttentionPanelOptions({ ...code, lines: undefined, lineOffset: 3 })).toBe(true);
+  });
+  it.each([
+    { ...code, mode: 'sentence' }, { ...code, text: 3 }, { ...code, lines: { from: 5, to: 2 } }, { ...code, lines: { from: 0, to: 2 } },
+    { ...code, title: undefined }, { ...code, lineOffset: -1 }, { ...code, text: 'x'.repeat(2_000_001) },
+  ])('rejects code options %#', (bad) => expect(isAttentionPanelOptions(bad)).toBe(false));
 });

@@ -86,7 +86,7 @@ export function selectStatements(src: PySource, from: number, to: number): Synta
  * Runs the code and returns the interpreter with the loss found, before differentiation: Check
  * Backward Pass runs the same way. Exported for it.
  */
-export function runPython(text: string, opts: PyTraceOptions = {}): { ip: Interpreter; assumed: AssumedValue[] } {
+export function runPython(text: string, opts: PyTraceOptions = {}): { ip: Interpreter; assumed: AssumedValue[]; selectedFrom: number } {
   const src = new PySource(text);
   const annotations = readAnnotations(text).filter((a): a is ValueAnnotation => a.kind === 'value');
   const assumed: AssumedValue[] = [];
@@ -146,7 +146,7 @@ export function runPython(text: string, opts: PyTraceOptions = {}): { ip: Interp
   const top = kids(src.top);
   if (!opts.lines) {
     ip.execBlock(top);
-    return { ip, assumed };
+    return { ip, assumed, selectedFrom: 0 };
   }
   const from = opts.lines.from - 1, to = opts.lines.to - 1;
   const selected = selectStatements(src, from, to);
@@ -174,6 +174,7 @@ export function runPython(text: string, opts: PyTraceOptions = {}): { ip: Interp
   }
   for (const name of pending.keys()) ip.module.vars.delete(name);
   ip.opts.topLevelParams = true;
+  const selectedFrom = ip.rt.g.size; // the nodes before are the prelude's
   try {
     ip.execBlock(selected);
   } catch (e) {
@@ -181,7 +182,7 @@ export function runPython(text: string, opts: PyTraceOptions = {}): { ip: Interp
     if (!(e instanceof PythonError) || !guessed.length) throw e;
     throw new PythonError(e.kind, `${e.detail} (the selection does not define ${guessed.join(', ')}: ${guessed.length > 1 ? 'they were' : 'it was'} given a random number; select the lines that define ${guessed.length > 1 ? 'them' : 'it'} or add a comment # gradient-lens: ${guessed[0]} = ...)`, e.range);
   }
-  return { ip, assumed };
+  return { ip, assumed, selectedFrom };
 }
 
 function nestedOf(ip: Interpreter, v: Value): Nested {

@@ -2,7 +2,8 @@
  * The attention panel in the browser: the similarity and attention heatmaps of the chosen layer
  * (values on hover and as tables), a clicked row's weights as a bar chart with the weighted sum
  * written out, the controls, the editable word vectors, and the long-range gradient comparison.
- * Layer and row are UI state, persisted with setState; new options go to the host.
+ * Layer and row are UI state, persisted with setState; new options go to the host. Selected code
+ * is drawn by attentionCode.ts.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
@@ -10,9 +11,12 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { BarController, BarElement, CategoryScale, Chart, LineController, LineElement, LinearScale, PointElement, Tooltip } from 'chart.js';
+import type { CodeAttention } from '../../frontends/python/codeAttention';
 import type { AttentionOptions, AttentionTrace, Matrix } from '../../frontends/sentenceAttention';
-import type { AttentionViewState, FromAttentionView, ToAttentionView } from '../attentionProtocol';
+import type { AttentionViewState, CodeAttentionPanelOptions, FromAttentionView, ToAttentionView } from '../attentionProtocol';
 import { assertNever } from '../panelProtocol';
+import type { CodeRow } from './attentionCode';
+import { drawCodeAttention } from './attentionCode';
 import { cssVar, el, fmt, select } from './dom';
 import { drawHeatmap } from './heatmap';
 import { tex, texNum } from './math';
@@ -25,6 +29,9 @@ const app = document.getElementById('app')!;
 let current: { options: AttentionOptions; trace: AttentionTrace } | undefined;
 let layer = vscode.getState()?.layer ?? 1;
 let row: number | null = vscode.getState()?.row ?? null;
+/** code mode: what is shown, and the selected row (in the state as layer = softmax + 1, row) */
+let code: { options: CodeAttentionPanelOptions; code: CodeAttention } | undefined;
+let codeRow: CodeRow = row !== null ? { softmax: layer - 1, row } : null;
 /** the long-range chart lives as long as the trace; the row's bar chart as long as the layer view */
 const charts: Chart[] = [];
 let rowChart: Chart | undefined;
@@ -318,16 +325,40 @@ function message(kind: 'busy' | 'error', text: string): void {
   document.getElementById('busy')?.remove();
   document.getElementById('error')?.remove();
   const box = el('p', { id: kind, class: kind, role: kind === 'error' ? 'alert' : 'status', text });
-  if (current) app.prepend(box);
+  if (current || code) app.prepend(box);
   else app.replaceChildren(box);
+}
+
+function drawCode(): void {
+  if (!code) return;
+  const shown = code;
+  vscode.setState({ options: shown.options, layer: (codeRow?.softmax ?? 0) + 1, row: codeRow?.row ?? null });
+  const focused = document.activeElement?.id;
+  drawCodeAttention(app, shown.options, shown.code, codeRow, (softmax, r) => { codeRow = { softmax, row: r }; drawCode(); });
+  if (focused) document.getElementById(focused)?.focus();
 }
 
 onHostMessage<ToAttentionView>((m) => {
   switch (m.type) {
     case 'trace':
-      current = { options: m.options, trace: m.trace };
-      save();
-      drawAll();
+      switch (m.mode) {
+        case undefined: case 'sentence':
+          code = undefined;
+          current = { options: m.options, trace: m.trace };
+          save();
+          drawAll();
+          break;
+        case 'code':
+          if (code && code.options.text !== m.options.text) codeRow = null; // another file's rows
+          charts.splice(0).forEach((c) => c.destroy());
+          rowChart?.destroy();
+          rowChart = undefined;
+          current = undefined;
+          code = { options: m.options, code: m.code };
+          drawCode();
+          break;
+        default: assertNever(m);
+      }
       break;
     case 'busy': message('busy', m.message); break;
     case 'error': message('error', m.message); break;
@@ -335,5 +366,5 @@ onHostMessage<ToAttentionView>((m) => {
   }
 });
 
-window.addEventListener('resize', () => drawLayer());
+window.addEventListener('resize', () => (code ? drawCode() : drawLayer()));
 vscode.post({ type: 'ready' });

@@ -19,6 +19,7 @@ import { el, stepHead } from './dom';
 import type { FlowChart } from './flowChart';
 import { flowChart } from './flowChart';
 import { tex } from './math';
+import { onStepKeys } from './stepKeys';
 import { host, onHostMessage } from './vscodeApi';
 
 const vscode = host<FromBpttView, BpttViewState>();
@@ -118,21 +119,7 @@ function wireControls(): void {
   document.getElementById('chart-data')!.addEventListener('toggle', () => drawStep());
 }
 
-const KEYS: Record<string, () => number> = {
-  ArrowRight: () => cursor + 1,
-  ArrowLeft: () => cursor - 1,
-  Home: () => 0,
-  End: () => current?.trace.T ?? 0,
-};
-
-document.addEventListener('keydown', (e) => {
-  // keys typed into a control belong to it; a key on the page (or the document itself) steps
-  if (e.target instanceof Element && e.target.closest('input, textarea, select, vscode-textfield, vscode-single-select, vscode-radio-group, form')) return;
-  const next = KEYS[e.key];
-  if (!next || !current) return;
-  e.preventDefault();
-  setCursor(next());
-});
+onStepKeys(() => current?.trace.T, () => cursor, setCursor);
 
 /** A busy or error line above the shown trace, which keeps its own options: a step taken while new
  * options compute belongs to the old trace. */

@@ -15,6 +15,7 @@ import { assertNever } from '../panelProtocol';
 import { el, fmt, select, stepHead } from './dom';
 import { fitGraph, graphSvg } from './explainGraph';
 import { tex } from './math';
+import { onStepKeys } from './stepKeys';
 import { host, onHostMessage } from './vscodeApi';
 
 const vscode = host<FromExplainView, ExplainViewState>();
@@ -220,20 +221,7 @@ function derivativeSection(t: ExplainTrace): HTMLElement {
   return section;
 }
 
-const KEYS: Record<string, () => number> = {
-  ArrowRight: () => cursor + 1,
-  ArrowLeft: () => cursor - 1,
-  Home: () => 0,
-  End: () => (current ? current.trace.steps.length - 1 : 0),
-};
-
-document.addEventListener('keydown', (e) => {
-  if (e.target instanceof Element && e.target.closest('input, textarea, select, vscode-textfield, vscode-single-select, form')) return;
-  const next = KEYS[e.key];
-  if (!next || !current) return;
-  e.preventDefault();
-  setCursor(next());
-});
+onStepKeys(() => (current ? current.trace.steps.length - 1 : undefined), () => cursor, setCursor);
 
 /** A busy or error line; with no trace yet, the error comes with the expression to fix. */
 function message(kind: 'busy' | 'error', text: string, options: ExplainPanelOptions): void {
