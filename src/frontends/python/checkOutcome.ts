@@ -8,13 +8,14 @@ import type { CheckOptions, CheckResult, ParamCheck } from './checkBackward';
 import { checkBackward } from './checkBackward';
 import type { PyErrorKind } from './pyError';
 import { PythonError } from './pyError';
+import type { AssumedValue } from './trace';
 
 export type CheckedParam = Omit<ParamCheck, 'hand' | 'auto'>;
 
 export interface CheckReport extends Omit<CheckResult, 'params' | 'assumed'> {
   params: CheckedParam[];
   /** values the check had to assume (no tensors) */
-  assumed: { name: string; origin: 'assignment' | 'annotation' | 'random' }[];
+  assumed: { name: string; origin: AssumedValue['origin'] }[];
   /** why a function check became a whole-file check */
   fellBack?: string;
 }

@@ -48,7 +48,7 @@ export interface CodeStep {
 export interface CodeTrace {
   loss: { name: string; value: number };
   params: { name: string; line: number; origin: string; value: Shown; grad: Shown }[];
-  assumed: { name: string; origin: 'assignment' | 'annotation' | 'random'; line?: number; value: Shown; editable: boolean }[];
+  assumed: { name: string; origin: 'assignment' | 'annotation' | 'random' | 'typed'; line?: number; value: Shown; editable: boolean }[];
   hidden?: { name: string; steps: { t: number; hNorm: number; dLdhNorm: number; log10: number }[] };
   /** the backward pass, from the loss back */
   steps: CodeStep[];
@@ -85,9 +85,7 @@ function liveNodes(g: Graph, upTo: NodeId): Uint8Array {
 }
 
 export function codeTrace(o: CodeTraceOptions): CodeTrace {
-  // a value the student typed in the panel is an annotation appended to the code (lines do not move)
-  const extra = Object.entries(o.values ?? {}).map(([k, v]) => `\n# gradient-lens: ${k} = ${v}`).join('');
-  const tr = tracePython(o.text + extra, { ...(o.lines ? { lines: o.lines } : {}), reluAtZero: o.reluAtZero });
+  const tr = tracePython(o.text, { ...(o.lines ? { lines: o.lines } : {}), reluAtZero: o.reluAtZero, ...(o.values ? { values: o.values } : {}) });
   const g = tr.graph, loss = tr.loss.node;
   const feeds = ancestors(g, loss), live = liveNodes(g, loss);
   const steps: CodeStep[] = [];
@@ -110,8 +108,8 @@ export function codeTrace(o: CodeTraceOptions): CodeTrace {
     params: tr.params.map((p) => ({ name: p.name, line: p.range.line, origin: p.origin, value: nestedShown(p.value), grad: nestedShown(p.grad) })),
     assumed: tr.assumed.map((a) => ({
       name: a.name, origin: a.origin, ...(a.line !== undefined ? { line: a.line } : {}), value: nestedShown(a.value),
-      // a seeded number, or one typed in the panel, can be edited there; the others are the code's
-      editable: typeof a.value === 'number' && (a.origin === 'random' || (a.origin === 'annotation' && o.values?.[a.name] !== undefined)),
+      // any assumed number can be tried with another value in the panel (arrays come from the code)
+      editable: typeof a.value === 'number',
     })),
     ...(tr.hidden ? { hidden: { name: tr.hidden.name, steps: tr.hidden.steps.map((s) => ({ t: s.t, hNorm: s.hNorm, dLdhNorm: s.dLdhNorm, log10: s.log10dLdh })) } } : {}),
     steps,

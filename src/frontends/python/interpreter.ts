@@ -185,7 +185,7 @@ export class Interpreter extends Evaluator {
     this.rt.checkLimits();
   }
 
-  private loop(s: SyntaxNode, items: Iterable<Value> | null, next: (i: number) => boolean, bind: (v: Value) => void): Flow {
+  private loop(s: SyntaxNode, items: Iterable<Value> | null, next: (i: number) => boolean, bind: (v: Value) => void, overRange = false): Flow {
     const frame = this.frames[this.frames.length - 1];
     const isTime = frame.loopDepth === 0;
     frame.loopDepth++;
@@ -199,8 +199,9 @@ export class Interpreter extends Evaluator {
           v = r.value;
         } else if (!next(i)) break;
         this.tick(s);
-        // the time step: the loop variable when it is an integer, else the iteration number
-        if (isTime) frame.t = typeof v === 'number' && Number.isInteger(v) ? v : i;
+        // the time step: the loop variable of a range (for t in reversed(range(T)) counts down),
+        // else the iteration number (for x in xs: 1.0 is a whole number, not a time step)
+        if (isTime) frame.t = overRange && typeof v === 'number' ? v : i;
         if (it) bind(v);
         const f = this.execBlock(this.body(kids(s).find((k) => k.name === 'Body')!));
         if (f === Flow.Break) break;
@@ -219,7 +220,8 @@ export class Interpreter extends Evaluator {
     const inAt = ks.findIndex((k) => k.name === 'in');
     const targets = ks.slice(1, inAt).filter((k) => k.name !== ',');
     const items = iterate(this.rt, this.eval(ks[inAt + 1]), this.iterationLimit());
-    return this.loop(s, items, () => false, (v) => this.bindTargets(targets, v, this.scope));
+    const overRange = /^(reversed\s*\(\s*)?range\s*\(/.test(this.src.textOf(ks[inAt + 1]).trim());
+    return this.loop(s, items, () => false, (v) => this.bindTargets(targets, v, this.scope), overRange);
   }
 
   private whileStatement(s: SyntaxNode): Flow {

@@ -31,14 +31,18 @@ export interface PyTraceOptions {
   seed?: number;
   /** names the loss may have, in order of preference */
   lossNames?: readonly string[];
+  /** values typed by the student for variables the traced lines do not define: they win over an
+   * earlier line, an annotation and a seeded guess */
+  values?: Readonly<Record<string, number>>;
   /** a tape to reuse, e.g. the previous trace's when the file changed (that trace becomes invalid) */
   graph?: Graph;
 }
 
 export interface AssumedValue {
   name: string;
-  /** assignment: an earlier line of the file; annotation: a `# gradient-lens:` comment; random: seeded */
-  origin: 'assignment' | 'annotation' | 'random';
+  /** assignment: an earlier line of the file; annotation: a `# gradient-lens:` comment; random: seeded;
+   * typed: given in the panel */
+  origin: 'assignment' | 'annotation' | 'random' | 'typed';
   /** 0-based line it came from */
   line?: number;
   value: Nested;
@@ -98,6 +102,14 @@ export function runPython(text: string, opts: PyTraceOptions = {}): { ip: Interp
     if (resolving.has(name)) return undefined;
     resolving.add(name);
     try {
+      const typed = opts.values?.[name];
+      if (typed !== undefined) {
+        pending.delete(name);
+        const v = ip.toParam(name, typed, true, ip.rt.at, 'annotation');
+        assumed.push({ name, origin: 'typed', value: typed });
+        ip.module.vars.set(name, v);
+        return v;
+      }
       const p = pending.get(name);
       if (p !== undefined) {
         pending.delete(name);

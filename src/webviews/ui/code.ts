@@ -44,7 +44,7 @@ function assumedList(t: CodeTrace, o: CodePanelOptions): HTMLElement {
   if (!t.assumed.length) return el('p', { class: 'hint', text: 'Every value came from the code itself.' });
   const list = el('div', { class: 'controls variables', role: 'group', 'aria-label': 'Values the trace assumed' });
   for (const a of t.assumed) {
-    const where = a.origin === 'assignment' ? `line ${(a.line ?? 0) + 1}` : a.origin === 'annotation' ? (o.values[a.name] !== undefined ? 'typed here' : `annotation, line ${(a.line ?? 0) + 1}`) : 'seeded: the code does not set it';
+    const where = a.origin === 'assignment' ? `line ${(a.line ?? 0) + 1}` : a.origin === 'annotation' ? `annotation, line ${(a.line ?? 0) + 1}` : a.origin === 'typed' ? 'typed here' : 'seeded: the code does not set it';
     if (a.editable && a.value.scalar !== undefined) {
       const input = el('input', { type: 'number', step: 0.1, value: a.value.scalar, 'aria-label': `Value of ${a.name}`, 'data-var': a.name });
       input.addEventListener('change', () => {
