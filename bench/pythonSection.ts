@@ -55,6 +55,7 @@ loss, dWxh, dWhh, dWhy, dbh, dby, hprev = lossFun(inputs, targets, hprev)
 export const pythonSection: Section = {
   name: 'python',
   async run(ctx): Promise<SectionResult> {
+    if (ctx.only && !'python'.includes(ctx.only)) return { rows: [], targets: [] };
     const T = 25, H = 100, V = 65;
     const src = minCharRnnSource(T, H, V);
     const first = timeOnce(() => tracePython(src));

@@ -34,7 +34,8 @@ describe('Explain Gradient webview', () => {
     expect(await page.locator('#graph .edge').count()).toBe(5);
     // w*x + b = 0.5*2 - 1 = 0, so f = sigmoid(0) = 0.5
     expect(await page.locator('#graph .node.output .node-value').textContent()).toBe('= 0.5');
-    expect(await page.locator('#expr-head .katex').count()).toBe(1);
+    // the expression's KaTeX comes just after the first paint (the graph and the step come first)
+    await expect.poll(() => page.locator('#expr-head .katex').count()).toBe(1);
     // before stepping only the output's gradient is known
     expect(await page.locator('#graph .node.reached').count()).toBe(1);
     expect(v.problems).toEqual([]);

@@ -58,10 +58,11 @@ export async function openView(browser: Browser, view: ViewName, opts: { state?:
     }
   });
   await page.addInitScript(({ state, theme }) => {
-    const w = window as unknown as { __posted: unknown[]; __state: unknown; acquireVsCodeApi: () => unknown };
+    const w = window as unknown as { __posted: unknown[]; __state: unknown; __readyAt?: number; acquireVsCodeApi: () => unknown };
     w.__posted = [];
     w.__state = state;
-    w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => w.__posted.push(m), getState: () => w.__state, setState: (s: unknown) => { w.__state = s; } });
+    // __readyAt: ms from the start of the page's navigation to its 'ready' (the bench reads it)
+    w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => { if ((m as { type?: string })?.type === 'ready') w.__readyAt ??= performance.now(); w.__posted.push(m); }, getState: () => w.__state, setState: (s: unknown) => { w.__state = s; } });
     document.addEventListener('DOMContentLoaded', () => document.body.classList.add(`vscode-${theme}`));
   }, { state: opts.state, theme: opts.theme ?? 'dark' });
   await page.goto(`${ORIGIN}/index.html`);

@@ -103,8 +103,8 @@ function drawAll(): void {
   if (!current) return;
   pending = []; // a redraw drops the old trace's unrendered formulas
   const { trace: t, options: o } = current;
-  const head = el('div', { id: 'expr-head', class: 'formula', 'aria-label': `f = ${t.text}` });
-  tex(head, `f = ${t.latex} = ${latexNum(t.value)}`);
+  const head = el('div', { id: 'expr-head', class: 'formula', 'aria-label': `f = ${t.text}`, text: `f = ${t.text} = ${fmt(t.value)}` });
+  later(() => tex(head, `f = ${t.latex} = ${latexNum(t.value)}`));
   const copy = (format: 'latex' | 'markdown', label: string): HTMLElement => {
     const b = el('vscode-button' as 'button', { id: `copy-${format}`, secondary: true, title: `Copy the whole derivation as ${label}` }, `Copy as ${label}`);
     b.addEventListener('click', () => vscode.post({ type: 'copy', format }));
@@ -113,7 +113,7 @@ function drawAll(): void {
   app.replaceChildren(
     expressionForm(o),
     head,
-    variablesBar(t, o),
+    el('div', { id: 'variables' }),
     ...(t.kink ? [el('p', { class: 'verdict dead', role: 'note', text: t.kink.note })] : []),
     el('div', { class: 'graph-wrap', id: 'graph-wrap' }),
     el('section', { class: 'step', 'aria-label': 'Backward step', 'aria-live': 'polite' },
@@ -122,15 +122,22 @@ function drawAll(): void {
       el('p', { id: 'step-result', class: 'step-result' }),
       el('div', { id: 'step-rules', class: 'step-rules' }),
       el('p', { id: 'step-note', class: 'step-note' })),
-    pathsSection(t),
-    derivativeSection(t),
+    el('section', { id: 'paths', 'aria-label': 'All paths' }, el('p', { class: 'hint', text: 'Listing the paths…' })),
+    el('section', { id: 'symbolic', 'aria-label': 'Symbolic derivative' }, el('p', { class: 'hint', text: 'Deriving…' })),
     el('details', {}, el('summary', { text: 'Accepted syntax' }), el('p', { class: 'hint', text: SYNTAX })),
   );
   for (const [id, k] of [['home', () => 0], ['prev', () => cursor - 1], ['next', () => cursor + 1], ['end', () => t.steps.length - 1]] as const) {
     document.getElementById(id)!.addEventListener('click', () => setCursor(k()));
   }
   drawStep();
+  // the graph and the step paint first; the values, the paths and the derivatives follow
+  later(() => document.getElementById('variables')!.replaceWith(variablesBar(t, o)));
+  later(() => document.getElementById('paths')!.replaceWith(pathsSection(t)));
+  later(() => document.getElementById('symbolic')!.replaceWith(derivativeSection(t)));
 }
+
+/** The graph's room: the window less the body's padding and the frame's border (no forced layout). */
+const graphWidth = (): number => window.innerWidth - 2 * 12 - 2;
 
 function drawStep(): void {
   if (!current) return;
@@ -147,7 +154,7 @@ function drawStep(): void {
       if (k >= 0) setCursor(k);
     },
   }));
-  fitGraph(wrap.firstElementChild as SVGSVGElement, wrap.clientWidth - 2);
+  fitGraph(wrap.firstElementChild as SVGSVGElement, graphWidth());
   [wrap.scrollLeft, wrap.scrollTop] = keepScroll;
   const who = n.kind === 'variable' ? `the input ${n.label}` : n.kind === 'output' ? 'the output f' : `${n.symbol.replace(/_\{(\w+)\}/, '$1')} = ${n.label}(…)`;
   document.getElementById('step-count')!.textContent = `Step ${cursor + 1} of ${t.steps.length}: ${who}`;
@@ -263,7 +270,7 @@ onHostMessage<ToExplainView>((m) => {
 
 window.addEventListener('resize', () => {
   const svg = document.querySelector<SVGSVGElement>('#graph');
-  if (svg) fitGraph(svg, document.getElementById('graph-wrap')!.clientWidth - 2);
+  if (svg) fitGraph(svg, graphWidth());
 });
 
 vscode.post({ type: 'ready' });
