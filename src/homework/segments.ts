@@ -85,8 +85,16 @@ class SegmentCollector {
       this.latex(from + m.index + open, from + m.index + open + body.length);
       covered.push([m.index, m.index + m[0].length]);
     }
-    let text = src.replace(/`/g, ' ');
-    for (const [a, b] of covered) text = text.slice(0, a) + blank(text.slice(a, b)) + text.slice(b);
+    // blank every math span in one pass (a file with thousands of $...$ must not be quadratic)
+    const plain = src.replace(/`/g, ' ');
+    const parts: string[] = [];
+    let at = 0;
+    for (const [a, b] of covered) {
+      parts.push(plain.slice(at, a), blank(plain.slice(a, b)));
+      at = b;
+    }
+    parts.push(plain.slice(at));
+    const text = parts.join('');
     let block = this.newBlock(), offset = 0;
     for (const line of text.split('\n')) {
       if (line.trim() === '') block = this.newBlock();

@@ -7,15 +7,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { attentionWords, defaultAttentionOptions } from '../frontends/sentenceAttention';
 import type { AttentionPanelOptions, CodeAttentionPanelOptions } from './attentionProtocol';
-import { codeSelection } from './codeSelection';
+import { codeSelection, dedent } from './codeSelection';
 import { sentenceCommand } from './sentenceCommand';
-
-/** Code pasted into Markdown is often indented as a block: Python needs it at column 0. */
-function dedent(text: string): string {
-  const indents = text.split('\n').filter((l) => l.trim()).map((l) => /^[ \t]*/.exec(l)![0].length);
-  const cut = Math.min(...indents);
-  return cut > 0 && Number.isFinite(cut) ? text.split('\n').map((l) => l.slice(Math.min(cut, /^[ \t]*/.exec(l)![0].length))).join('\n') : text;
-}
 
 /** Python: the same selection as Step Through BPTT (notebook cells included); other code-like text as selected. */
 function codeOptions(editor: vscode.TextEditor | undefined): CodeAttentionPanelOptions | undefined {

@@ -32,20 +32,19 @@ export function shownText(v: Shown): string {
 
 export const stepLabel = (s: CodeStep): string => `${s.name}${s.subscripted ? '[…]' : ''}${s.t !== undefined ? ` at t = ${s.t}` : ''}`;
 
+/** Takes the stepper's marks off every editor (another file's, a closed panel's, a failed trace's). */
+function clearAll(): void {
+  for (const e of vscode.window.visibleTextEditors) for (const d of [current, expression, inline]) e.setDecorations(d, []);
+}
+
 function decorate(o: CodePanelOptions, trace: CodeTrace | undefined, cursor: number): void {
+  clearAll();
   const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === o.uri);
-  if (!editor) return;
-  if (!trace || cursor >= trace.steps.length) {
-    for (const d of [current, expression, inline]) editor.setDecorations(d, []);
-    return;
-  }
+  if (!editor || !trace || cursor >= trace.steps.length) return;
   const s = trace.steps[cursor];
   const off = o.lineOffset ?? 0; // trace lines to document lines (notebook cells, a lone selection)
   const range = new vscode.Range(s.range.line - off, s.range.col, s.range.endLine - off, s.range.endCol);
-  if (range.start.line < 0) { // a statement of an earlier cell: nothing to light up in this one
-    for (const d of [current, expression, inline]) editor.setDecorations(d, []);
-    return;
-  }
+  if (range.start.line < 0) return; // a statement of an earlier cell: nothing to light up in this one
   editor.setDecorations(current, [range]);
   editor.setDecorations(expression, [range]);
   // the latest step seen on each line, back to the current one
@@ -80,8 +79,8 @@ export function registerCodeStepper(context: vscode.ExtensionContext): (o: CodeP
     },
     onActive(_active, last) {
       if (last) return decorate(last.options, last.result.trace, cursor);
-      // the panel closed: the editor goes back to normal
-      for (const e of vscode.window.visibleTextEditors) for (const d of [current, expression, inline]) e.setDecorations(d, []);
+      // the panel closed or the trace failed: the editor goes back to normal
+      clearAll();
       void vscode.commands.executeCommand('setContext', 'gradientLens.codeStepping', false);
     },
   };
@@ -92,6 +91,8 @@ export function registerCodeStepper(context: vscode.ExtensionContext): (o: CodeP
     vscode.commands.registerCommand('gradientLens.previousBackwardStep', step(-1)),
     vscode.window.registerWebviewPanelSerializer(kind.viewType, { deserializeWebviewPanel: async (p, state) => panel.revive(p, state, undefined) }),
     vscode.window.onDidChangeVisibleTextEditors(() => { const s = panel.shown; if (s) decorate(s.options, s.result.trace, cursor); }),
+    // an edit moves the lines: the marks of the old trace would point at the wrong statements
+    vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length && e.document.uri.toString() === panel.shown?.options.uri) clearAll(); }),
   );
   return (o) => panel.show(o);
 }

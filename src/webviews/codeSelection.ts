@@ -25,10 +25,8 @@ export function codeSelection(editor: vscode.TextEditor | undefined): CodePanelO
   }
   if (!isPython) {
     // code selected in Markdown or a comment: trace the selected lines alone, dedented
-    const lines = selected.split('\n');
-    const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => /^\s*/.exec(l)![0].length));
     return {
-      text: lines.map((l) => l.slice(indent)).join('\n'),
+      text: dedent(selected),
       lineOffset: -sel.start.line,
       uri: doc.uri.toString(),
       title: `${doc.uri.path.split('/').pop() ?? 'code'}, lines ${sel.start.line + 1}-${sel.end.line + 1}`,
@@ -51,4 +49,11 @@ export function codeSelection(editor: vscode.TextEditor | undefined): CodePanelO
     values: {},
     reluAtZero: settings().reluAtZero,
   };
+}
+
+/** Code pasted into Markdown is often indented as a block: Python needs it at column 0. */
+export function dedent(text: string): string {
+  const indents = text.split('\n').filter((l) => l.trim()).map((l) => /^[ \t]*/.exec(l)![0].length);
+  const cut = Math.min(...indents);
+  return cut > 0 && Number.isFinite(cut) ? text.split('\n').map((l) => l.slice(Math.min(cut, /^[ \t]*/.exec(l)![0].length))).join('\n') : text;
 }

@@ -118,6 +118,7 @@ export class OptionsPanel<O, P> {
       if (id !== this.job) return;
       const message = e instanceof InputError || e instanceof Cancelled ? e.message : `Gradient Lens could not compute this: ${(e as Error).message}`;
       this.last = undefined;
+      this.kind.onActive?.(false, undefined); // what the old result showed elsewhere goes too
       this.post({ type: 'error', options, message });
       if (!(e instanceof Cancelled)) void vscode.window.showWarningMessage(message);
     }

@@ -52,7 +52,7 @@ export async function runInBackground<R>(extensionPath: string, job: Job, signal
       token.onCancellationRequested(() => stop('Cancelled.'));
       return result.catch(() => undefined);
     });
-  }, job.kind === 'code' || job.kind === 'attentionCode' ? CODE_NOTIFY_MS : NOTIFY_AFTER_MS);
+  }, job.kind === 'code' || job.kind === 'attentionCode' || job.kind === 'checkBackward' ? CODE_NOTIFY_MS : NOTIFY_AFTER_MS);
   try {
     return await result;
   } finally {

@@ -29,22 +29,21 @@ export type Job =
  * hidden^2; attention ~0.8 us per n^2 per layer; the long-range comparison ~70 ms per layer).
  * Throws the InputError of a bad input before any work.
  */
+/** An estimate above the inline limit: the job goes to the worker. */
+const WORKER_MS = 60;
+
 export function jobCost(job: Job): { ms: number; size: string } {
-  if (job.kind === 'code') {
-    // unknown until it runs: code with a loop goes to the worker, straight-line code is quick
-    const loops = /^\s*(for|while)\b/m.test(job.options.text);
-    return { ms: loops ? 60 : 5, size: job.options.lines ? `lines ${job.options.lines.from}-${job.options.lines.to}` : 'the file' };
-  }
-  if (job.kind === 'checkBackward') return { ms: checkCost(job.text), size: job.options.lines ? `lines ${job.options.lines.from}-${job.options.lines.to}` : job.options.functionName ?? 'the file' };
-  if (job.kind === 'attentionCode') {
-    // unknown until it runs: loops or a dimension of 64 or more go to the worker
-    const heavy = /^\s*(for|while)\b/m.test(job.options.text) || /\b(6[4-9]|[7-9]\d|\d{3,})\b/.test(job.options.text);
-    return { ms: heavy ? 60 : 5, size: job.options.lines ? `lines ${job.options.lines.from}-${job.options.lines.to}` : 'the file' };
+  if (job.kind === 'code' || job.kind === 'checkBackward' || job.kind === 'attentionCode') {
+    // the student's code: its cost is unknown until it runs (recursion, big lists, long loops), so
+    // it always runs in the worker, where Cancel can stop it and the host never waits
+    const lines = job.options.lines;
+    const where = lines ? `lines ${lines.from}-${lines.to}` : job.kind === 'checkBackward' ? job.options.functionName ?? 'the file' : 'the file';
+    return { ms: job.kind === 'checkBackward' ? Math.max(WORKER_MS, checkCost(job.text)) : WORKER_MS, size: where };
   }
   if (job.kind === 'homework') {
-    // about 4 ms per claim (the bench checks 200 in under a second); a claim has an = and a d or \partial
+    // about 4 ms per claim (the bench checks 200 in under a second), plus reading a long file
     const claims = (job.text.match(/(\bd\w*\s*\/\s*d|∂|\\partial|\\frac\{d)[^\n]*=/g) ?? []).length;
-    return { ms: claims * 4, size: `${claims} claims` };
+    return { ms: claims * 4 + job.text.length / 20_000, size: `${claims} claims` };
   }
   if (job.kind === 'bptt') {
     const n = sentenceWords(job.options, job.maxWords).length, h = job.options.hidden;

@@ -128,6 +128,8 @@ export function binop(rt: Runtime, op: string, a: Value, b: Value): Value {
   }
   if (isSeq(a) && isSeq(b) && op === '+' && a.kind === b.kind) return { kind: a.kind, items: [...a.items, ...b.items] };
   if (isSeq(a) && typeof b === 'number' && op === '*' && Number.isInteger(b)) {
+    // [w] * n: a list is a Python object per item, far more than its numbers; cap it like a loop
+    if (a.items.length * b > 1_000_000) rt.fail('limit', `a list of ${(a.items.length * b).toLocaleString('en-US')} items is more than the 1,000,000 a trace allows`);
     const items: Value[] = [];
     for (let k = 0; k < b; k++) items.push(...a.items);
     return { kind: a.kind, items };

@@ -309,7 +309,12 @@ export class Interpreter extends Evaluator {
 
   callValue(f: Value, args: Args, at: SyntaxNode): Value {
     if (f && typeof f === 'object' && f.kind === 'builtin') return f.call(args);
-    if (!f || typeof f !== 'object' || f.kind !== 'func') return this.rt.fail('runtime', `'${typeName(f)}' object is not callable`, this.src.range(at));
+    if (!f || typeof f !== 'object' || f.kind !== 'func') {
+      // eval(...), open(...), sorted(...): a name the subset does not know, not a value to call
+      const callee = /^\s*([A-Za-z_][\w.]*)\s*\(/.exec(this.src.textOf(at))?.[1];
+      if (callee && typeName(f) !== 'function') return this.rt.fail('unsupported', `\`${callee}()\` is not supported: it is neither in the interpreter's numpy subset nor defined in this file`, this.src.range(at));
+      return this.rt.fail('runtime', `'${typeName(f)}' object is not callable`, this.src.range(at));
+    }
     if (this.frames.length > MAX_DEPTH) this.rt.fail('limit', `calls nested deeper than ${MAX_DEPTH} (endless recursion?)`, this.src.range(at));
     const scope: Scope = { vars: new Map(), parent: f.closure };
     if (args.positional.length > f.params.length) this.rt.fail('runtime', `${f.name}() takes ${f.params.length} arguments but ${args.positional.length} were given`, this.src.range(at));

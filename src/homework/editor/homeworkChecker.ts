@@ -60,7 +60,10 @@ export class HomeworkChecker implements vscode.Disposable {
     if (!target) return;
     const key = target.key;
     clearTimeout(this.timers.get(key));
-    this.timers.set(key, setTimeout(() => void this.check(doc), delay));
+    this.timers.set(key, setTimeout(() => {
+      this.timers.delete(key);
+      this.check(doc).catch((e: Error) => console.error(`Gradient Lens: checking ${doc.uri.toString()} failed: ${e.message}`));
+    }, delay));
   }
 
   /** Checks the document (or the notebook of a cell) and publishes the results; returns them. */
@@ -85,7 +88,12 @@ export class HomeworkChecker implements vscode.Disposable {
   }
 
   forget(doc: vscode.TextDocument): void {
-    this.byUri.delete(doc.uri.toString());
+    // a check scheduled or running for it must not publish after the close
+    const key = doc.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+    this.versions.set(key, (this.versions.get(key) ?? 0) + 1);
+    this.byUri.delete(key);
     this.diagnostics.delete(doc.uri);
     this.updateStatus();
     this.changed.fire();

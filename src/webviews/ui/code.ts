@@ -26,6 +26,11 @@ let chart: FlowChart | undefined;
 const same = (a: CodePanelOptions, b: CodePanelOptions): boolean => JSON.stringify(a) === JSON.stringify(b);
 const shown = (v: Shown): string => (v.scalar !== undefined ? fmt(v.scalar) : `‖${fmt(v.norm)}‖, shape (${v.shape.join(', ')}), first entries ${v.head.slice(0, 4).map(fmt).join(', ')}…`);
 const label = (s: CodeStep): string => `${s.name}${s.subscripted ? '[…]' : ''}`;
+/** A traced line (0-based) as the document's "line N", or an earlier notebook cell's. */
+const docLine = (line: number): string => {
+  const n = line + 1 - (current?.options.lineOffset ?? 0);
+  return n >= 1 ? `line ${n}` : 'an earlier cell';
+};
 
 function setCursor(k: number): void {
   if (!current) return;
@@ -44,7 +49,7 @@ function assumedList(t: CodeTrace, o: CodePanelOptions): HTMLElement {
   if (!t.assumed.length) return el('p', { class: 'hint', text: 'Every value came from the code itself.' });
   const list = el('div', { class: 'controls variables', role: 'group', 'aria-label': 'Values the trace assumed' });
   for (const a of t.assumed) {
-    const where = a.origin === 'assignment' ? `line ${(a.line ?? 0) + 1}` : a.origin === 'annotation' ? `annotation, line ${(a.line ?? 0) + 1}` : a.origin === 'typed' ? 'typed here' : 'seeded: the code does not set it';
+    const where = a.origin === 'assignment' ? docLine(a.line ?? 0) : a.origin === 'annotation' ? `annotation, ${docLine(a.line ?? 0)}` : a.origin === 'typed' ? 'typed here' : 'seeded: the code does not set it';
     if (a.editable && a.value.scalar !== undefined) {
       const input = el('input', { type: 'number', step: 0.1, value: a.value.scalar, 'aria-label': `Value of ${a.name}`, 'data-var': a.name });
       input.addEventListener('change', () => {
@@ -63,7 +68,7 @@ function paramsTable(t: CodeTrace): HTMLElement {
   const table = el('table', { class: 'data', id: 'params', 'aria-label': 'Gradients of the parameters' },
     el('thead', {}, el('tr', {}, ...['parameter', 'line', 'value', `dL/dparameter`].map((h) => el('th', { scope: 'col', text: h })))));
   const body = el('tbody');
-  for (const p of t.params) body.append(el('tr', { 'data-param': p.name }, el('th', { scope: 'row', text: p.name }), el('td', { text: String(p.line + 1) }), el('td', { text: shown(p.value) }), el('td', { text: shown(p.grad) })));
+  for (const p of t.params) body.append(el('tr', { 'data-param': p.name }, el('th', { scope: 'row', text: p.name }), el('td', { text: docLine(p.line).replace('line ', '') }), el('td', { text: shown(p.value) }), el('td', { text: shown(p.grad) })));
   table.append(body);
   return table;
 }
@@ -100,7 +105,7 @@ function drawStep(): void {
   const t = current.trace;
   const s = t.steps[cursor];
   if (!s) return;
-  const line = s.range.line + 1;
+  const line = s.range.line + 1 - (current.options.lineOffset ?? 0); // the document's, not the traced text's
   document.getElementById('step-count')!.textContent = `Step ${cursor + 1} of ${t.steps.length}: line ${line}`;
   const result = document.getElementById('step-result')!;
   result.textContent = `dL/d${label(s)}${s.t !== undefined ? ` (t = ${s.t})` : ''} = ${shown(s.grad)}`;

@@ -28,6 +28,11 @@ describe('unsupported constructs', () => {
     ['import numpy as np\nx = np.zeros(3)\nx.foo = 1', 3, /assigning to an attribute\) is not supported/],
     ['import numpy as np\nloss = np.linalg.norm(np.ones(2))', 2, /numpy\.linalg is not supported/],
     ['w = 1.0\nloss = w +', 2, /invalid Python syntax/],
+    // a name the subset does not know is not a seeded number to call
+    ['x = 2.0\ny = eval("x*2")\nloss = y', 2, /`eval\(\)` is not supported: it is neither in the interpreter's numpy subset nor defined in this file/],
+    ['x = 2.0\nf = open("data.txt")\nloss = x', 2, /`open\(\)` is not supported/],
+    // [w] * n builds a Python object per item: capped like a loop, before any memory is spent
+    ['w = 0.5\nxs = [w] * 100000000\nloss = w', 2, /a list of 100,000,000 items is more than the 1,000,000 a trace allows/],
   ])('%s', (code, line, message) => {
     const e = fails(code);
     expect(e.message).toMatch(message);
