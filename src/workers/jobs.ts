@@ -24,13 +24,14 @@ export type Job =
   | { kind: 'checkBackward'; text: string; options: CheckJobOptions }
   | { kind: 'attentionCode'; options: CodeAttentionOptions };
 
+/** An estimate above the inline limit: the job goes to the worker. */
+const WORKER_MS = 60;
+
 /**
  * Estimated milliseconds on this class of machine (measured: BPTT ~0.08 ms per word, growing with
  * hidden^2; attention ~0.8 us per n^2 per layer; the long-range comparison ~70 ms per layer).
  * Throws the InputError of a bad input before any work.
  */
-/** An estimate above the inline limit: the job goes to the worker. */
-const WORKER_MS = 60;
 
 export function jobCost(job: Job): { ms: number; size: string } {
   if (job.kind === 'code' || job.kind === 'checkBackward' || job.kind === 'attentionCode') {
