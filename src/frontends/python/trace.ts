@@ -98,11 +98,16 @@ export function runPython(text: string, opts: PyTraceOptions = {}): { ip: Interp
   const seed = opts.seed ?? 0;
   let ip: Interpreter;
   const resolving = new Set<string>();
+  const skipped = new Map<string, number>();
   const resolveFree = (name: string): Value | undefined => {
     if (resolving.has(name)) return undefined;
     resolving.add(name);
     try {
       const typed = opts.values?.[name];
+      const block = skipped.get(name);
+      if (typed === undefined && block !== undefined) {
+        throw new PythonError('unsupported', `${name} is set inside the block on line ${block + 1}, above the selection, which the selection does not run: select from line ${block + 1} so ${name} is computed`, ip.rt.at);
+      }
       if (typed !== undefined) {
         pending.delete(name);
         const v = ip.toParam(name, typed, true, ip.rt.at, 'annotation');
@@ -162,6 +167,13 @@ export function runPython(text: string, opts: PyTraceOptions = {}): { ip: Interp
   }
   const from = opts.lines.from - 1, to = opts.lines.to - 1;
   const selected = selectStatements(src, from, to);
+  // names a loop, if or other block above the selection assigns: the prelude does not run those
+  // blocks, so their values would be stale; the selection must not read them
+  for (const s of top) {
+    const r = src.range(s);
+    if (r.line >= from || !/Statement$/.test(s.name) || ['AssignStatement', 'UpdateStatement', 'ExpressionStatement', 'ImportStatement', 'PassStatement'].includes(s.name)) continue;
+    for (const name of assignedIn(s, src)) skipped.set(name, r.line);
+  }
   // the prelude: imports and defs of the whole file, and assignments before the selection
   ip.opts.topLevelParams = false;
   for (const s of top) {
@@ -195,6 +207,17 @@ export function runPython(text: string, opts: PyTraceOptions = {}): { ip: Interp
     throw new PythonError(e.kind, `${e.detail} (the selection does not define ${guessed.join(', ')}: ${guessed.length > 1 ? 'they were' : 'it was'} given a random number; select the lines that define ${guessed.length > 1 ? 'them' : 'it'} or add a comment # gradient-lens: ${guessed[0]} = ...)`, e.range);
   }
   return { ip, assumed, selectedFrom };
+}
+
+/** The variables a statement's body assigns (x = ..., x += ..., for x in ...), at any depth. */
+function assignedIn(n: SyntaxNode, src: PySource, out = new Set<string>()): Set<string> {
+  const ks = kids(n);
+  const op = ks.findIndex((k) => k.name === 'AssignOp' || k.name === 'UpdateOp' || k.name === 'in');
+  if ((n.name === 'AssignStatement' || n.name === 'UpdateStatement' || n.name === 'ForStatement') && op > 0) {
+    for (const k of ks.slice(0, op)) if (k.name === 'VariableName') out.add(src.textOf(k));
+  }
+  for (const k of ks) if (k.name !== 'FunctionDefinition') assignedIn(k, src, out);
+  return out;
 }
 
 function nestedOf(ip: Interpreter, v: Value): Nested {

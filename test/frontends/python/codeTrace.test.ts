@@ -36,4 +36,12 @@ describe('codeTrace', () => {
     expect(t.params.find((p) => p.name === 'h0')!.grad.scalar).toBe(0);
     expect(t.params.find((p) => p.name === 'w_h')!.value.scalar).toBe(0);
   });
+
+  it('refuses a selection that reads a value a loop above it would change, instead of a stale number', () => {
+    // lines 15-17 read h, which the loop on lines 13-14 computes: h = 0.3 from line 12 would be wrong
+    expect(() => codeTrace({ text: RNN, lines: { from: 15, to: 17 } })).toThrow(
+      'line 15: h is set inside the block on line 13, above the selection, which the selection does not run: select from line 13 so h is computed');
+    // a value typed in the panel is the student's choice, and is used
+    expect(codeTrace({ text: RNN, lines: { from: 15, to: 17 }, values: { h: 0.45875 } }).loss.value).toBeCloseTo(0.4553095782585015, 12);
+  });
 });
