@@ -20,7 +20,6 @@ const FUNCTIONS: Record<string, string> = {
 const NAMED = new Set(['relu', 'sigmoid', 'softplus', 'tanh', 'exp', 'log', 'ln', 'sqrt', 'abs', 'max', 'min', 'step', 'heaviside', 'sign', 'sgn', 'sin', 'cos']);
 const GREEK = new Set(['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'varepsilon', 'eta', 'theta', 'lambda', 'mu', 'nu', 'rho', 'tau', 'phi', 'varphi', 'psi', 'omega', 'xi', 'zeta', 'kappa', 'chi', 'pi']);
 const SPACES = new Set([',', ';', ':', '!', ' ', 'quad', 'qquad', 'displaystyle', 'left', 'right', 'big', 'Big', 'bigg', 'Bigg', 'bigl', 'bigr', 'Bigl', 'Bigr']);
-export const LATEX_COMMANDS = ['\\frac', '\\cdot', '\\times', '\\sigma', '\\tanh', '\\exp', '\\log', '\\ln', '\\sqrt', '\\left( \\right)', '\\operatorname{relu}', '\\mathrm{ReLU}', '\\max', '\\min', '\\sin', '\\cos'];
 
 interface Tok {
   /** '\\name' for a command, otherwise the characters */

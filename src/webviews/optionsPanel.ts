@@ -24,7 +24,11 @@ export interface PanelKind<O, P> {
   receive?(m: unknown, current: { options: O; result?: P }): boolean;
   /** `signal` aborts when a newer request supersedes this one or the panel closes */
   compute(extensionUri: vscode.Uri, options: O, signal: AbortSignal): Promise<P>;
-  /** told when the panel becomes the active editor or stops being it (with its last result) */
+  /**
+   * Told when the panel becomes the active editor or stops being it (with its last result), and with
+   * `undefined` when there is no result any more (the panel closed, or the computation failed), so a
+   * kind can take back what it showed elsewhere (editor marks, the side view).
+   */
   onActive?(active: boolean, last: { options: O; result: P } | undefined): void;
 }
 
