@@ -35,7 +35,11 @@ function render(tr: PyTrace, title: string): string {
   const out = [`Trace of ${title}`, `loss ${tr.loss.name} = ${fmt(tr.loss.value)}   (${tr.graph.size} engine ops)`, ''];
   if (tr.assumed.length) {
     out.push('Assumed values:');
-    for (const v of tr.assumed) out.push(`  ${v.name}: ${v.origin === 'random' ? 'seeded random' : v.origin === 'annotation' ? `annotation on line ${v.line! + 1}` : `assigned on line ${v.line! + 1}`}${typeof v.value === 'number' ? ` = ${fmt(v.value)}` : ''}`);
+    for (const v of tr.assumed) {
+      const from = v.origin === 'random' ? (v.whole ? 'guessed from its use' : 'seeded random') : v.origin === 'annotation' ? `annotation on line ${v.line! + 1}` : v.origin === 'typed' ? 'given' : `assigned on line ${v.line! + 1}`;
+      const value = typeof v.value === 'number' ? ` = ${fmt(v.value)}` : v.whole ? ` = ${JSON.stringify(v.value)}` : v.shape ? `, shape (${v.shape.join(', ')}), from its use` : '';
+      out.push(`  ${v.name}: ${from}${value}`);
+    }
     out.push('');
   }
   out.push('Parameter gradients:', ...tr.params.map(grad));

@@ -4,6 +4,7 @@
  * editor) and the steps the host asks for when the student steps from the editor's keybindings.
  */
 import type { CodeTrace } from '../frontends/python/codeTrace';
+import type { Nested } from '../engine/tensor';
 import type { PanelFromView, PanelToView } from './panelProtocol';
 import { isInt, isNum } from './panelProtocol';
 
@@ -17,8 +18,8 @@ export interface CodePanelOptions {
   lineOffset?: number;
   /** "rnn.py, lines 4-25" */
   title: string;
-  /** values the student typed for variables the code does not define */
-  values: Record<string, number>;
+  /** values the student typed for variables the code does not define: numbers or nested lists */
+  values: Record<string, Nested>;
   reluAtZero: number;
 }
 
@@ -39,8 +40,14 @@ export function isCodeOptions(o: unknown): o is CodePanelOptions {
     && (lines === undefined || (!!lines && isInt(lines.from, 1, 1e7) && isInt(lines.to, 1, 1e7) && (lines.from as number) <= (lines.to as number)))
     && typeof v.uri === 'string' && typeof v.title === 'string' && v.title.length <= 500
     && (v.lineOffset === undefined || isInt(v.lineOffset, -1e7, 1e7))
-    && !!values && typeof values === 'object' && Object.keys(values).length <= 200 && Object.values(values).every((x) => isNum(x, -1e12, 1e12))
+    && !!values && typeof values === 'object' && Object.keys(values).length <= 200 && Object.values(values).every((x) => isNestedValue(x))
     && isNum(v.reluAtZero, 0, 1);
+}
+
+/** A typed value: a finite number or nested lists of them (at most 4 deep, 10,000 entries). */
+export function isNestedValue(v: unknown, depth = 0, budget = { left: 10_000 }): v is Nested {
+  if (typeof v === 'number') return isNum(v, -1e12, 1e12) && --budget.left >= 0;
+  return Array.isArray(v) && depth < 4 && v.length > 0 && v.every((x) => isNestedValue(x, depth + 1, budget));
 }
 
 export function isCursorMessage(m: unknown): m is { type: 'cursor'; cursor: number } {

@@ -54,7 +54,7 @@ describe('code stepper webview', () => {
     const code = 'import numpy as np\nx = 2.0\nloss = (w * x - 1.0) ** 2\n';
     const o = opts(code);
     const msg = traceMsg(o);
-    expect(msg.trace.assumed.map((a) => [a.name, a.origin, a.editable])).toEqual([['w', 'random', true]]);
+    expect(msg.trace.assumed.map((a) => [a.name, a.origin, typeof a.edit])).toEqual([['w', 'random', 'number']]);
     await v.post(msg);
     const { page } = v;
     await page.locator('#step-result').waitFor();
@@ -67,6 +67,36 @@ describe('code stepper webview', () => {
     // with w = 0.25, loss = (0.5 - 1)^2 and dL/dw = 2 (w x - 1) x = -2
     const again = codeTrace(sent.at(-1)!.options!);
     expect(again.params.find((p) => p.name === 'w')!.grad.scalar).toBeCloseTo(-2, 12);
+    expect(v.problems).toEqual([]);
+    await page.close();
+  });
+
+  it('lets the student type a seeded array as nested lists, and refuses a ragged one in place', async () => {
+    const v = await openView(browser, 'code');
+    // W is not defined: W @ x with x of length 2 makes it a 3 x 2 array of seeded numbers
+    const o = opts('import numpy as np\nx = np.array([1.0, 2.0])\nloss = np.sum((W @ x) ** 2)\n');
+    const msg = traceMsg(o);
+    expect(msg.trace.assumed.map((a) => [a.name, a.shape])).toEqual([['W', [3, 2]]]);
+    await v.post(msg);
+    const { page } = v;
+    const input = page.locator('input[data-var="W"]');
+    await input.waitFor();
+    expect(JSON.parse(await input.inputValue())).toEqual(msg.trace.assumed[0].edit);
+    await input.fill('[[1, 0], [0, 1], [1]]');
+    await input.press('Enter');
+    await expect.poll(() => input.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#err-W').textContent()).toBe('W[2]: expected an array of length 2 (shape [3, 2])');
+    const setOptions = async () => ((await v.posted()) as { type: string; options?: CodePanelOptions }[]).filter((m) => m.type === 'setOptions');
+    expect(await setOptions()).toEqual([]);
+    await input.fill('[[1, 0], [0, 1], [1, 1],]');
+    await input.press('Enter');
+    await expect.poll(async () => (await setOptions()).length).toBe(1);
+    const sent = (await setOptions())[0].options!;
+    expect(sent.values).toEqual({ W: [[1, 0], [0, 1], [1, 1]] });
+    // W x = [1, 2, 3], loss = 14, dL/dW = 2 (W x) x^T
+    const again = codeTrace(sent);
+    expect(again.loss.value).toBe(14);
+    expect(again.params.find((p) => p.name === 'W')!.grad).toMatchObject({ shape: [3, 2], head: [2, 4, 4, 8, 6, 12] });
     expect(v.problems).toEqual([]);
     await page.close();
   });

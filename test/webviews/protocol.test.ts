@@ -4,6 +4,8 @@ import { isAttentionOptions, isAttentionPanelOptions } from '../../src/webviews/
 import { isBpttOptions } from '../../src/webviews/bpttProtocol';
 import { isFromFlowView } from '../../src/webviews/flowProtocol';
 import { isFromPanelView, savedOptions } from '../../src/webviews/panelProtocol';
+import { isCodeOptions } from '../../src/webviews/codeProtocol';
+import { parseTypedValue, typedText } from '../../src/webviews/ui/typedValue';
 
 // what the BPTT panel runs on every incoming message and on the state it is revived from
 const isFromBpttView = (m: unknown) => isFromPanelView(m, isBpttOptions);
@@ -64,4 +66,31 @@ describe('attention panel options', () => {
     { ...code, mode: 'sentence' }, { ...code, text: 3 }, { ...code, lines: { from: 5, to: 2 } }, { ...code, lines: { from: 0, to: 2 } },
     { ...code, title: undefined }, { ...code, lineOffset: -1 }, { ...code, text: 'x'.repeat(2_000_001) },
   ])('rejects code options %#', (bad) => expect(isAttentionPanelOptions(bad)).toBe(false));
+});
+
+describe('code stepper options', () => {
+  const code = { text: 'loss = w * 2.0\n', uri: 'file:///a.py', title: 'a.py', values: {}, reluAtZero: 0 };
+  it('accepts typed numbers and nested lists of numbers', () => {
+    expect(isCodeOptions(code)).toBe(true);
+    expect(isCodeOptions({ ...code, values: { w: 0.5, W: [[1, 2], [3, 4]], xs: [[[1], [2]]] } })).toBe(true);
+  });
+  it.each([
+    { w: Number.NaN }, { w: '1' }, { w: [] }, { w: [1, 'a'] }, { w: [[[[[1]]]]] }, { w: [1e13] },
+    { w: Array.from({ length: 10_001 }, () => 0) },
+  ])('rejects the typed values %j', (values) => expect(isCodeOptions({ ...code, values })).toBe(false));
+});
+
+describe('values typed in the code stepper', () => {
+  it('reads numbers and Python or JSON lists, with trailing commas and tuples', () => {
+    expect(parseTypedValue(' 0.5 ', 'w')).toEqual({ value: 0.5 });
+    expect(parseTypedValue('[[1, 2], [3, 4],]', 'W')).toEqual({ value: [[1, 2], [3, 4]] });
+    expect(parseTypedValue('(1, -2.5e-1)', 'b')).toEqual({ value: [1, -0.25] });
+    expect(typedText([[1, 2], [3, 4]])).toBe('[[1, 2], [3, 4]]');
+  });
+  it('refuses ragged rows, words and empty text, saying where', () => {
+    expect(parseTypedValue('[[1, 2], [3]]', 'W')).toEqual({ error: 'W[1]: expected an array of length 2 (shape [2, 2])' });
+    expect(parseTypedValue('[1, "a"]', 'b')).toEqual({ error: 'b[1]: expected a finite number, got "a"' });
+    expect(parseTypedValue('np.zeros(3)', 'b')).toEqual({ error: 'b: write a number or nested lists of numbers, such as [[0.1, 0.2], [0.3, 0.4]]' });
+    expect(parseTypedValue('', 'b')).toEqual({ error: 'type a value for b' });
+  });
 });

@@ -17,9 +17,12 @@ export interface CodeTraceOptions {
   /** 1-based, inclusive: the selected lines */
   lines?: { from: number; to: number };
   /** values for variables the code does not define (they replace seeded guesses) */
-  values?: Readonly<Record<string, number>>;
+  values?: Readonly<Record<string, Nested>>;
   reluAtZero?: number;
 }
+
+/** arrays with at most this many entries can be typed in the panel */
+export const MAX_EDITABLE = 64;
 
 /** A number, or an array summarised by its norm, shape and first entries. */
 export interface Shown {
@@ -48,7 +51,9 @@ export interface CodeStep {
 export interface CodeTrace {
   loss: { name: string; value: number };
   params: { name: string; line: number; origin: string; value: Shown; grad: Shown }[];
-  assumed: { name: string; origin: 'assignment' | 'annotation' | 'random' | 'typed'; line?: number; value: Shown; editable: boolean }[];
+  /** `edit`: the value as the panel lets the student edit it, a number or nested lists (small arrays
+   * only); `whole`: a size or an index, not a parameter */
+  assumed: { name: string; origin: 'assignment' | 'annotation' | 'random' | 'typed'; line?: number; value: Shown; shape?: number[]; whole?: boolean; edit?: Nested }[];
   hidden?: { name: string; steps: { t: number; hNorm: number; dLdhNorm: number; log10: number }[] };
   /** the backward pass, from the loss back */
   steps: CodeStep[];
@@ -106,11 +111,15 @@ export function codeTrace(o: CodeTraceOptions): CodeTrace {
   return {
     loss: { name: tr.loss.name, value: tr.loss.value },
     params: tr.params.map((p) => ({ name: p.name, line: p.range.line, origin: p.origin, value: nestedShown(p.value), grad: nestedShown(p.grad) })),
-    assumed: tr.assumed.map((a) => ({
-      name: a.name, origin: a.origin, ...(a.line !== undefined ? { line: a.line } : {}), value: nestedShown(a.value),
-      // any assumed number can be tried with another value in the panel (arrays come from the code)
-      editable: typeof a.value === 'number',
-    })),
+    assumed: tr.assumed.map((a) => {
+      const value = nestedShown(a.value);
+      return {
+        name: a.name, origin: a.origin, ...(a.line !== undefined ? { line: a.line } : {}), value,
+        ...(a.shape ? { shape: a.shape } : {}), ...(a.whole ? { whole: true } : {}),
+        // any assumed value can be tried with another in the panel: numbers, and arrays small enough to type
+        ...(value.shape.reduce((n, d) => n * d, 1) <= MAX_EDITABLE ? { edit: a.value } : {}),
+      };
+    }),
     ...(tr.hidden ? { hidden: { name: tr.hidden.name, steps: tr.hidden.steps.map((s) => ({ t: s.t, hNorm: s.hNorm, dLdhNorm: s.dLdhNorm, log10: s.log10dLdh })) } } : {}),
     steps,
     ops: g.size,

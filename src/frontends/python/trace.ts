@@ -7,7 +7,8 @@ import type { SyntaxNode } from '@lezer/common';
 import type { Graph } from '../../engine/graph';
 import type { Gradients, NodeId, SourceRange } from '../../engine/tape';
 import type { Nested } from '../../engine/tensor';
-import { toNested } from '../../engine/tensor';
+import type { Tensor } from '../../engine/tensor';
+import { fromNested, sizeOf, tensor, toNested } from '../../engine/tensor';
 import { fnv1a, mulberry32, normal } from '../../engine/random';
 import { PySource, kids } from './syntax';
 import { PythonError } from './pyError';
@@ -21,6 +22,8 @@ import { readAnnotations } from './annotations';
 import type { ValueAnnotation } from './annotations';
 import type { HiddenState } from './hidden';
 import { ancestors, findHidden } from './hidden';
+import type { KnownValue, ShapeGuess } from './shapes';
+import { inferShapes } from './shapes';
 
 export interface PyTraceOptions {
   /** 1-based, inclusive: trace only these lines (the selection) */
@@ -33,19 +36,23 @@ export interface PyTraceOptions {
   lossNames?: readonly string[];
   /** values typed by the student for variables the traced lines do not define: they win over an
    * earlier line, an annotation and a seeded guess */
-  values?: Readonly<Record<string, number>>;
+  values?: Readonly<Record<string, Nested>>;
   /** a tape to reuse, e.g. the previous trace's when the file changed (that trace becomes invalid) */
   graph?: Graph;
 }
 
 export interface AssumedValue {
   name: string;
-  /** assignment: an earlier line of the file; annotation: a `# gradient-lens:` comment; random: seeded;
-   * typed: given in the panel */
+  /** assignment: an earlier line of the file; annotation: a `# gradient-lens:` comment; random: seeded
+   * values of the shape the code's use of the name implies; typed: given in the panel */
   origin: 'assignment' | 'annotation' | 'random' | 'typed';
   /** 0-based line it came from */
   line?: number;
   value: Nested;
+  /** the shape guessed for a seeded array */
+  shape?: number[];
+  /** a whole number or a list of indices (a size or a position, not a parameter) */
+  whole?: boolean;
 }
 
 export interface TracedParam extends ParamInfo {
@@ -98,6 +105,9 @@ export function runPython(text: string, opts: PyTraceOptions = {}): { ip: Interp
   const seed = opts.seed ?? 0;
   let ip: Interpreter;
   const resolving = new Set<string>();
+  // the shapes the traced statements imply for their free variables, worked out on the first one
+  let guesses: Map<string, ShapeGuess> | undefined;
+  let guessShapes = (): Map<string, ShapeGuess> => new Map();
   const skipped = new Map<string, number>();
   const resolveFree = (name: string): Value | undefined => {
     if (resolving.has(name)) return undefined;
@@ -109,9 +119,23 @@ export function runPython(text: string, opts: PyTraceOptions = {}): { ip: Interp
         throw new PythonError('unsupported', `${name} is set inside the block on line ${block + 1}, above the selection, which the selection does not run: select from line ${block + 1} so ${name} is computed`, ip.rt.at);
       }
       if (typed !== undefined) {
+        // a size or an index stays a whole number (or a list of them), never a parameter
+        const replaced = pending.get(name), guess = (guesses ??= guessShapes()).get(name);
+        const whole = (guess !== undefined && guess.kind !== 'array') || (replaced !== undefined && typeof replaced.value === 'number' && Number.isInteger(replaced.value) && !replaced.floaty);
         pending.delete(name);
-        const v = ip.toParam(name, typed, true, ip.rt.at, 'annotation');
-        assumed.push({ name, origin: 'typed', value: typed });
+        let v: Value;
+        if (whole) {
+          const items = typeof typed === 'number' ? [typed] : typed.flat(4);
+          if (!items.every((x) => typeof x === 'number' && Number.isInteger(x))) throw new PythonError('runtime', `${name} must be a whole number or a list of them, as the code uses it`, ip.rt.at);
+          v = typeof typed === 'number' ? typed : { kind: 'list', items: items as number[] };
+        } else {
+          let t: Tensor | number = typed as number;
+          if (typeof typed !== 'number') {
+            try { t = fromNested(typed, name); } catch (e) { throw new PythonError('runtime', `the value typed for ${(e as Error).message}`, ip.rt.at); }
+          }
+          v = ip.toParam(name, typeof t === 'number' ? t : ip.rt.arr(ip.rt.g.constant(t)), true, ip.rt.at, 'annotation');
+        }
+        assumed.push({ name, origin: 'typed', value: typed, ...(whole ? { whole: true } : {}) });
         ip.module.vars.set(name, v);
         return v;
       }
@@ -119,7 +143,7 @@ export function runPython(text: string, opts: PyTraceOptions = {}): { ip: Interp
       if (p !== undefined) {
         pending.delete(name);
         const v = ip.toParam(name, p.value, p.floaty, p.range, 'assignment');
-        if (isArr(v) || typeof v === 'number') assumed.push({ name, origin: 'assignment', line: p.range.line, value: nestedOf(ip, v) });
+        if (isArr(v) || typeof v === 'number') assumed.push({ name, origin: 'assignment', line: p.range.line, value: nestedOf(ip, v), ...(typeof v === 'number' && Number.isInteger(v) ? { whole: true } : {}) });
         ip.module.vars.set(name, v);
         return v;
       }
@@ -142,9 +166,12 @@ export function runPython(text: string, opts: PyTraceOptions = {}): { ip: Interp
         return v;
       }
       if (/^[a-z_]\w*$/i.test(name) && !['np', 'numpy', 'math'].includes(name)) {
-        const x = normal(mulberry32(fnv1a(name) ^ seed))();
-        const v = ip.toParam(name, x, true, ip.rt.at, 'random');
-        assumed.push({ name, origin: 'random', value: x });
+        const guess = (guesses ??= guessShapes()).get(name);
+        const { value, shape, indices } = seeded(name, seed, guess);
+        const v: Value = indices ? { kind: 'list', items: indices }
+          : guess?.kind === 'int' || guess?.kind === 'index' ? value as number
+          : ip.toParam(name, typeof value === 'number' ? value : ip.rt.arr(ip.rt.g.constant(value)), true, ip.rt.at, 'random');
+        assumed.push({ name, origin: 'random', value: indices ?? nestedOf(ip, v), ...(shape ? { shape } : {}), ...(!isArr(v) && guess && guess.kind !== 'array' ? { whole: true } : {}) });
         ip.module.vars.set(name, v);
         return v;
       }
@@ -161,7 +188,9 @@ export function runPython(text: string, opts: PyTraceOptions = {}): { ip: Interp
     topLevelParams: true,
   });
   const top = kids(src.top);
+  const lossNames = opts.lossNames ?? LOSS_NAMES;
   if (!opts.lines) {
+    guessShapes = () => inferShapes(src, top, { lossNames });
     ip.execBlock(top);
     return { ip, assumed, selectedFrom: 0 };
   }
@@ -196,15 +225,20 @@ export function runPython(text: string, opts: PyTraceOptions = {}): { ip: Interp
       if (!(e instanceof PythonError)) throw e; // a prelude line outside the subset only loses its values
     }
   }
+  const known = new Map<string, KnownValue>();
+  for (const [name, v] of ip.module.vars) known.set(name, knownOf(ip, v));
+  for (const [name, p] of pending) known.set(name, knownOf(ip, p.value));
+  guessShapes = () => inferShapes(src, selected, { known, lossNames });
   for (const name of pending.keys()) ip.module.vars.delete(name);
   ip.opts.topLevelParams = true;
   const selectedFrom = ip.rt.g.size; // the nodes before are the prelude's
   try {
     ip.execBlock(selected);
   } catch (e) {
-    const guessed = assumed.filter((a) => a.origin === 'random').map((a) => a.name);
+    const guessed = assumed.filter((a) => a.origin === 'random');
     if (!(e instanceof PythonError) || !guessed.length) throw e;
-    throw new PythonError(e.kind, `${e.detail} (the selection does not define ${guessed.join(', ')}: ${guessed.length > 1 ? 'they were' : 'it was'} given a random number; select the lines that define ${guessed.length > 1 ? 'them' : 'it'} or add a comment # gradient-lens: ${guessed[0]} = ...)`, e.range);
+    const names = guessed.map((a) => `${a.name}${a.shape?.length ? ` (${a.shape.join('x')})` : ''}`).join(', ');
+    throw new PythonError(e.kind, `${e.detail} (the selection does not define ${names}: ${guessed.length > 1 ? 'they were' : 'it was'} given seeded random values of a guessed shape; select the lines that define ${guessed.length > 1 ? 'them' : 'it'} or add a comment # gradient-lens: ${guessed[0].name} = ...)`, e.range);
   }
   return { ip, assumed, selectedFrom };
 }
@@ -218,6 +252,36 @@ function assignedIn(n: SyntaxNode, src: PySource, out = new Set<string>()): Set<
   }
   for (const k of ks) if (k.name !== 'FunctionDefinition') assignedIn(k, src, out);
   return out;
+}
+
+/**
+ * The value a free variable gets when nothing gives one: seeded normal numbers in the shape the code
+ * implies (N(0, 1/n) for an m x n matrix, so a tanh layer does not start saturated; |N(0, 1)| + 0.1
+ * where it is the argument of log or sqrt), a whole number for a size, a seeded index below the
+ * length it indexes, and a number (the lecture's scalars) when the use says nothing.
+ */
+export function seeded(name: string, seed: number, guess: ShapeGuess | undefined): { value: number | Tensor; shape?: number[]; indices?: number[] } {
+  const draw = normal(mulberry32(fnv1a(name) ^ seed));
+  if (guess?.kind === 'int') return { value: guess.value };
+  if (guess?.kind === 'index') return { value: ((fnv1a(name) ^ seed) >>> 0) % guess.below };
+  if (guess?.kind === 'indices') {
+    const rand = mulberry32(fnv1a(name) ^ seed);
+    return { value: 0, indices: Array.from({ length: guess.length }, () => Math.floor(rand() * guess.below)) };
+  }
+  const shape = guess?.kind === 'array' ? guess.shape : [];
+  const positive = guess?.kind === 'array' && guess.positive;
+  const scale = shape.length === 2 && !positive ? 1 / Math.sqrt(shape[1]) : 1;
+  const data = new Float64Array(sizeOf(shape));
+  for (let i = 0; i < data.length; i++) data[i] = positive ? Math.abs(draw()) + 0.1 : draw() * scale;
+  return shape.length ? { value: tensor(shape, data), shape } : { value: data[0] };
+}
+
+function knownOf(ip: Interpreter, v: Value): KnownValue {
+  if (typeof v === 'number') return { kind: 'number', value: v };
+  if (v && typeof v === 'object' && (v.kind === 'func' || v.kind === 'builtin' || v.kind === 'module')) return { kind: 'function' };
+  if (isArr(v)) return { kind: 'array', shape: ip.rt.g.shapeOf(ip.rt.nodeOf(v)) };
+  if (v && typeof v === 'object' && (v.kind === 'list' || v.kind === 'tuple') && v.items.length <= 10_000) return { kind: 'list', items: v.items.map((x) => knownOf(ip, x)) };
+  return { kind: 'other' };
 }
 
 function nestedOf(ip: Interpreter, v: Value): Nested {
@@ -251,7 +315,7 @@ export function tracePython(text: string, opts: PyTraceOptions = {}): PyTrace {
   }));
   return {
     graph: g, interpreter: ip, loss: { ...loss, value: g.scalar(loss.node) }, params,
-    assumed: assumed.filter((a) => params.some((p) => p.name === a.name)),
+    assumed: assumed.filter((a) => a.whole || params.some((p) => p.name === a.name)),
     hidden: findHidden(g, ip.events, loss.node, feeds, gradients), gradients, events: ip.events,
   };
 }

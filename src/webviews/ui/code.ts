@@ -14,6 +14,7 @@ import type { FlowChart } from './flowChart';
 import { flowChart } from './flowChart';
 import { tex } from './math';
 import { onStepKeys } from './stepKeys';
+import { parseTypedValue, typedText } from './typedValue';
 import { host, onHostMessage } from './vscodeApi';
 
 const vscode = host<FromCodeView, CodeViewState>();
@@ -49,14 +50,30 @@ function assumedList(t: CodeTrace, o: CodePanelOptions): HTMLElement {
   if (!t.assumed.length) return el('p', { class: 'hint', text: 'Every value came from the code itself.' });
   const list = el('div', { class: 'controls variables', role: 'group', 'aria-label': 'Values the trace assumed' });
   for (const a of t.assumed) {
-    const where = a.origin === 'assignment' ? docLine(a.line ?? 0) : a.origin === 'annotation' ? `annotation, ${docLine(a.line ?? 0)}` : a.origin === 'typed' ? 'typed here' : 'seeded: the code does not set it';
-    if (a.editable && a.value.scalar !== undefined) {
-      const input = el('input', { type: 'number', step: 0.1, value: a.value.scalar, 'aria-label': `Value of ${a.name}`, 'data-var': a.name });
+    const guessed = a.whole ? 'guessed from its use: the code does not set it'
+      : a.shape ? `seeded, shape (${a.shape.join(', ')}) from its use: the code does not set it` : 'seeded: the code does not set it';
+    const where = a.origin === 'assignment' ? docLine(a.line ?? 0) : a.origin === 'annotation' ? `annotation, ${docLine(a.line ?? 0)}` : a.origin === 'typed' ? 'typed here' : guessed;
+    if (typeof a.edit === 'number') {
+      const input = el('input', { type: 'number', step: a.whole ? 1 : 0.1, value: a.edit, 'aria-label': `Value of ${a.name}`, 'data-var': a.name });
       input.addEventListener('change', () => {
         const x = Number(input.value);
         if (input.value.trim() !== '' && Number.isFinite(x)) send({ ...o, values: { ...o.values, [a.name]: x } });
       });
       list.append(el('label', { class: 'control' }, el('span', { text: `${a.name} (${where})` }), input));
+    } else if (a.edit !== undefined) {
+      // a small array: typed as nested lists; a mistake is said under the field and nothing is sent
+      const error = el('span', { class: 'hint', role: 'alert', id: `err-${a.name}` });
+      const input = el('input', { type: 'text', class: 'array-value', value: typedText(a.edit), spellcheck: 'false', 'aria-label': `Value of ${a.name}, as nested lists`, 'aria-describedby': `err-${a.name}`, 'data-var': a.name });
+      input.addEventListener('change', () => {
+        const r = parseTypedValue(input.value, a.name);
+        if ('error' in r) {
+          input.setAttribute('aria-invalid', 'true');
+          error.textContent = r.error;
+          return;
+        }
+        send({ ...o, values: { ...o.values, [a.name]: r.value } });
+      });
+      list.append(el('label', { class: 'control array' }, el('span', { text: `${a.name} (${where})` }), input, error));
     } else {
       list.append(el('div', { class: 'control' }, el('span', { text: `${a.name} (${where})` }), el('span', { text: shown(a.value) })));
     }
