@@ -10,7 +10,7 @@ import type { Graph } from '../../engine/graph';
 import type { PySource } from './syntax';
 import { kids } from './syntax';
 import type { Limits } from './runtime';
-import { DEFAULT_LIMITS, Runtime } from './runtime';
+import { DEFAULT_LIMITS, EVENT_BYTES, Runtime } from './runtime';
 import { Evaluator } from './evaluator';
 import type { Args, Arr, PyFunction, PyModule, Scope, Value } from './values';
 import { isArr, newArr, typeName } from './values';
@@ -90,6 +90,7 @@ export class Interpreter extends Evaluator {
   record(e: Omit<StepEvent, 'index' | 'range' | 't' | 'reads' | 'frame'>): number {
     if (this.events.length >= MAX_EVENTS) return -1;
     const index = this.events.length;
+    this.rt.overheadBytes += EVENT_BYTES;
     this.events.push({ ...e, index, range: this.stmtRange, t: this.currentT(), reads: this.reads ? [...this.reads] : [], frame: this.frameName });
     return index;
   }

@@ -22,6 +22,15 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Limits = { maxOps: 10_000_000, maxBytes: 256 * 2 ** 20, maxIterations: 1_000_000 };
 
+/**
+ * What a trace holds besides its numbers, measured on Node 20 (a loop of small-array updates: ~270
+ * bytes per node with its statement event): each node's columns and metadata, and each statement
+ * event with its reads. Counted against maxBytes so a long loop over tiny arrays stops at the limit
+ * too, not only one over big arrays.
+ */
+export const NODE_BYTES = 120;
+export const EVENT_BYTES = 150;
+
 type Axis = { kind: 'int'; i: number } | { kind: 'range'; start: number; stop: number; step: number; len: number };
 
 export class Runtime {
@@ -31,6 +40,9 @@ export class Runtime {
 
   /** the transpose node of each node transposed so far */
   readonly transposes = new Map<NodeId, NodeId>();
+
+  /** bytes of bookkeeping beyond the tape (the interpreter's statement events) */
+  overheadBytes = 0;
 
   /** `graph`: a tape to reuse (reset first: its earlier nodes and gradients become invalid). */
   constructor(readonly limits: Limits = DEFAULT_LIMITS, reluAtZero = 0, graph?: Graph) {
@@ -43,13 +55,14 @@ export class Runtime {
     throw new PythonError(kind, msg, at);
   }
 
-  /** Stops the trace at 10^7 ops or 256 MB (values plus the gradient buffer backward() allocates). */
+  /** Stops the trace at 10^7 ops or 256 MB (values, the gradient buffer backward() allocates, and
+   * the bookkeeping of nodes and events). */
   checkLimits(): void {
     const n = this.g.size;
     if (n > this.limits.maxOps) this.fail('limit', `the trace reached ${n.toLocaleString('en-US')} engine operations (the limit is ${this.limits.maxOps.toLocaleString('en-US')}): shorten the loop or the sequence`);
     if (n > 0) {
       const last = (n - 1) as NodeId;
-      const bytes = (this.g.offsetOf(last) + this.g.sizeOf(last)) * 16;
+      const bytes = (this.g.offsetOf(last) + this.g.sizeOf(last)) * 16 + n * NODE_BYTES + this.overheadBytes;
       if (bytes > this.limits.maxBytes) this.fail('limit', `the trace needs more than ${Math.round(this.limits.maxBytes / 2 ** 20)} MB: use smaller arrays or fewer steps`);
     }
   }

@@ -58,6 +58,14 @@ describe('limits', () => {
     expect(e.message).toMatch(/engine operations \(the limit is 1,000\)/);
   });
 
+  it('a long loop over tiny arrays stops at the memory limit, counting each node and event, before the iteration cap', () => {
+    // each iteration adds a few nodes of at most 2 numbers and one statement event: some hundreds of
+    // bytes, so a 1 MB limit is reached after a few thousand iterations, far below the 100,000 cap
+    const e = fails('import numpy as np\nx = np.zeros(2)\nwhile True:\n    x = x + 1.0\n', { limits: { maxBytes: 2 ** 20, maxIterations: 100_000 } });
+    expect(e.kind).toBe('limit');
+    expect(e.message).toBe('line 4: the trace needs more than 1 MB: use smaller arrays or fewer steps');
+  });
+
   it('an array larger than the memory limit is refused before it is allocated', () => {
     expect(fails('import numpy as np\nW = np.zeros((100000, 100000))').message).toMatch(/exceeds the 256 MB limit/);
   });
