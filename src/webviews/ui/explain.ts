@@ -14,7 +14,7 @@ import type { ExplainPanelOptions, ExplainViewState, FromExplainView, ToExplainV
 import { assertNever } from '../panelProtocol';
 import { el, fmt, select, stepHead } from './dom';
 import { fitGraph, graphSvg } from './explainGraph';
-import { tex } from './math';
+import { texSoon } from './lazyMath';
 import { onStepKeys } from './stepKeys';
 import { host, onHostMessage } from './vscodeApi';
 
@@ -104,7 +104,7 @@ function drawAll(): void {
   pending = []; // a redraw drops the old trace's unrendered formulas
   const { trace: t, options: o } = current;
   const head = el('div', { id: 'expr-head', class: 'formula', 'aria-label': `f = ${t.text}`, text: `f = ${t.text} = ${fmt(t.value)}` });
-  later(() => tex(head, `f = ${t.latex} = ${latexNum(t.value)}`));
+  later(() => texSoon(head, `f = ${t.latex} = ${latexNum(t.value)}`, head.textContent ?? ''));
   const copy = (format: 'latex' | 'markdown', label: string): HTMLElement => {
     const b = el('vscode-button' as 'button', { id: `copy-${format}`, secondary: true, title: `Copy the whole derivation as ${label}` }, `Copy as ${label}`);
     b.addEventListener('click', () => vscode.post({ type: 'copy', format }));
@@ -119,7 +119,7 @@ function drawAll(): void {
     el('section', { class: 'step', 'aria-label': 'Backward step', 'aria-live': 'polite' },
       stepHead('one node further back', 'the last input', copy('latex', 'LaTeX'), copy('markdown', 'Markdown')),
       el('div', { id: 'formula', class: 'formula' }),
-      el('p', { id: 'step-result', class: 'step-result' }),
+      el('p', { id: 'step-result', class: 'step-result', elementtiming: 'step-result' }),
       el('div', { id: 'step-rules', class: 'step-rules' }),
       el('p', { id: 'step-note', class: 'step-note' })),
     el('section', { id: 'paths', 'aria-label': 'All paths' }, el('p', { class: 'hint', text: 'Listing the paths…' })),
@@ -133,8 +133,11 @@ function drawAll(): void {
   // the graph and the step paint first; the values, the paths and the derivatives follow
   later(() => document.getElementById('variables')!.replaceWith(variablesBar(t, o)));
   later(() => document.getElementById('paths')!.replaceWith(pathsSection(t)));
-  later(() => document.getElementById('symbolic')!.replaceWith(derivativeSection(t)));
+  later(() => document.getElementById('symbolic')!.replaceWith(derivativeSection(t, o.wrt)));
 }
+
+/** A node's LaTeX symbol as text: v_{3} is v3. */
+const plainSym = (symbol: string): string => symbol.replace(/_\{(\w+)\}/, '$1');
 
 /** The graph's room: the window less the body's padding and the frame's border (no forced layout). */
 const graphWidth = (): number => window.innerWidth - 2 * 12 - 2;
@@ -146,7 +149,7 @@ function drawStep(): void {
   const n = t.nodes[s.node];
   const done = new Set(t.steps.slice(0, cursor + 1).map((x) => x.node));
   const wrap = document.getElementById('graph-wrap')!;
-  const keepScroll = [wrap.scrollLeft, wrap.scrollTop];
+  const keepScroll = wrap.firstElementChild ? [wrap.scrollLeft, wrap.scrollTop] : [0, 0];
   wrap.replaceChildren(graphSvg(t, done, s.node, new Set(s.terms.map((c) => c.child)), {
     hover: (id) => vscode.post({ type: 'highlight', span: id === null ? null : t.nodes[id].span ?? null }),
     pick: (id) => {
@@ -155,12 +158,13 @@ function drawStep(): void {
     },
   }));
   fitGraph(wrap.firstElementChild as SVGSVGElement, graphWidth());
-  [wrap.scrollLeft, wrap.scrollTop] = keepScroll;
-  const who = n.kind === 'variable' ? `the input ${n.label}` : n.kind === 'output' ? 'the output f' : `${n.symbol.replace(/_\{(\w+)\}/, '$1')} = ${n.label}(…)`;
+  // reading or setting the scroll forces a layout: only a redrawn graph has a scroll to keep
+  if (keepScroll[0] || keepScroll[1]) [wrap.scrollLeft, wrap.scrollTop] = keepScroll;
+  const who = n.kind === 'variable' ? `the input ${n.label}` : n.kind === 'output' ? 'the output f' : `${plainSym(n.symbol)} = ${n.label}(…)`;
   document.getElementById('step-count')!.textContent = `Step ${cursor + 1} of ${t.steps.length}: ${who}`;
-  tex(document.getElementById('formula')!, stepLatex(t, s));
+  texSoon(document.getElementById('formula')!, stepLatex(t, s), '');
   const result = document.getElementById('step-result')!;
-  result.textContent = `∂f/∂${n.kind === 'variable' ? n.label : n.symbol.replace(/_\{(\w+)\}/, '$1')} = ${fmt(s.grad)}`;
+  result.textContent = `∂f/∂${n.kind === 'variable' ? n.label : plainSym(n.symbol)} = ${fmt(s.grad)}`;
   result.dataset.node = String(s.node);
   result.dataset.grad = String(s.grad);
   result.dataset.kind = n.kind;
@@ -171,13 +175,13 @@ function drawStep(): void {
   for (const c of s.terms) {
     const child = t.nodes[c.child];
     const box = el('div', { class: 'rule' });
-    tex(box, `${child.symbol} = ${child.latex}:\\quad ${child.rule}\\;\\Rightarrow\\; \\frac{\\partial ${child.symbol}}{\\partial ${n.symbol}} = ${latexNum(c.local)}`);
+    texSoon(box, `${child.symbol} = ${child.latex}:\\quad ${child.rule}\\;\\Rightarrow\\; \\frac{\\partial ${child.symbol}}{\\partial ${n.symbol}} = ${latexNum(c.local)}`, `∂${plainSym(child.symbol)}/∂${plainSym(n.symbol)} = ${fmt(c.local)}`);
     rules.append(box);
   }
   const passes = localsLatex(t, s);
   if (passes.length) {
     const box = el('div', { class: 'rule passes' });
-    tex(box, `\\text{passes back: } ${passes.join(',\\quad ')}`);
+    texSoon(box, `\\text{passes back: } ${passes.join(',\\quad ')}`, '');
     rules.append(box);
   }
   const note = document.getElementById('step-note')!;
@@ -205,7 +209,7 @@ function pathsSection(t: ExplainTrace): HTMLElement {
   const list = el('ol', { class: 'path-list' });
   for (const q of p.paths) {
     const item = el('li', { text: '…' });
-    later(() => tex(item, pathLatex(t, q), false));
+    later(() => texSoon(item, pathLatex(t, q), item.textContent ?? '', false));
     list.append(item);
   }
   section.append(list);
@@ -214,14 +218,33 @@ function pathsSection(t: ExplainTrace): HTMLElement {
   return section;
 }
 
-function derivativeSection(t: ExplainTrace): HTMLElement {
+/** Beyond this much LaTeX (or 3 variables) each derivative waits, folded, until it is opened. */
+const FOLD_LATEX = 3000;
+
+function derivativeSection(t: ExplainTrace, wrt: string | null): HTMLElement {
   const section = el('section', { id: 'symbolic', 'aria-label': 'Symbolic derivative' }, el('h3', { text: 'Symbolic derivative, checked against autodiff' }));
-  for (const d of t.derivatives) {
+  // an unrolled RNN has a derivative of thousands of symbols per variable: tens of thousands of
+  // KaTeX nodes if all are drawn, so past a size each is drawn when the student opens it
+  const fold = t.derivatives.length > 3 || t.derivatives.reduce((n, d) => n + d.latex.length, 0) > FOLD_LATEX;
+  t.derivatives.forEach((d, i) => {
     const box = el('div', { class: 'formula', 'data-var': d.variable, text: `∂f/∂${d.variable} = ${d.text}` });
     const sym = t.nodes.find((n) => n.kind === 'variable' && n.label === d.variable)?.symbol ?? d.variable;
-    later(() => tex(box, `\\frac{\\partial f}{\\partial ${sym}} = ${d.latex}`));
-    section.append(box, el('p', { class: `check ${d.agrees ? 'ok' : 'bad'}`, text: `= ${fmt(d.value)} at this point; autodiff gives ${fmt(d.autodiff)}: ${d.agrees ? '✓ they agree' : '✗ they disagree'}` }));
-  }
+    const render = (): void => texSoon(box, `\\frac{\\partial f}{\\partial ${sym}} = ${d.latex}`, box.textContent ?? '');
+    const check = el('p', { class: `check ${d.agrees ? 'ok' : 'bad'}`, text: `= ${fmt(d.value)} at this point; autodiff gives ${fmt(d.autodiff)}: ${d.agrees ? '✓ they agree' : '✗ they disagree'}` });
+    if (!fold) {
+      later(render);
+      section.append(box, check);
+      return;
+    }
+    const open = wrt === null ? i === 0 : d.variable === wrt;
+    const details = el('details', { class: 'derivative', 'data-var': d.variable, ...(open ? { open: true } : {}) },
+      el('summary', { text: `∂f/∂${d.variable} (${d.text.length.toLocaleString('en-US')} characters)` }), box);
+    let drawn = false;
+    const draw = (): void => { if (!drawn && details.open) { drawn = true; later(render); } };
+    details.addEventListener('toggle', draw);
+    draw();
+    section.append(details, check);
+  });
   if (t.nodes.some((n) => n.op === 'relu' || n.op === 'maximum' || n.op === 'minimum')) {
     section.append(el('p', { class: 'hint', text: `relu'(z) is written step(z) = [z > 0]; at z = 0 exactly the convention relu'(0) = ${t.reluAtZero} applies.` }));
   }
