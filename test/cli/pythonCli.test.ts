@@ -66,6 +66,18 @@ describe('gradient-lens check-backward', () => {
     ]);
   });
 
+  it('--function backward checks a backward function that returns gradients, against the loss the file computes', () => {
+    // vector_rnn_no_tanh_grad.py: loss = forward(...) and grads = backward(...) at the top; backward
+    // forgets tanh' = 1 - h^2 on line 33, which every gradient but dL/dW_o flows through
+    const r = runCli(['check-backward', corpus('vector_rnn_no_tanh_grad.py'), '--function', 'backward', '--json']);
+    expect(r.code).toBe(1);
+    const params = JSON.parse(r.stdout).params as { name: string; verdict: string; line?: number }[];
+    expect(params.map((p) => [p.name, p.verdict, p.line])).toEqual([
+      ['W_o', 'correct', undefined], ['W_h', 'incorrect', 33], ['W_i', 'incorrect', 33], ['h0', 'incorrect', 33],
+    ]);
+    expect(runCli(['check-backward', corpus('vector_rnn.py'), '--function', 'backward']).code).toBe(0);
+  });
+
   it('exits 2 when there is nothing to check or the code is outside the subset', () => {
     const r = runCli(['check-backward', corpus('attention.py')]);
     expect(r.code).toBe(2);

@@ -80,8 +80,16 @@ export function checkBackward(text: string, opts: CheckOptions = {}): CheckResul
     const local = ['loss', 'L', 'J'].map((n) => scope.vars.get(n)).find((v) => v !== undefined && isArr(v));
     const first = returned && typeof returned === 'object' && returned.kind === 'tuple' ? returned.items.find((v) => isArr(v) && g.sizeOf(ip.rt.nodeOf(v)) === 1) : isArr(returned ?? null) ? returned : undefined;
     const v = local ?? first;
-    if (!v || !isArr(v)) throw new PythonError('runtime', `${opts.functionName} computes no loss (a variable loss, L or J, or a number it returns)`, ip.stmtRange);
-    loss = { name: 'loss', node: ip.rt.nodeOf(v) };
+    if (v && isArr(v)) loss = { name: 'loss', node: ip.rt.nodeOf(v) };
+    else {
+      // a backward(...) that only returns gradients: the loss is the file's (loss = forward(...)),
+      // and the gradients to check are still this function's
+      try {
+        loss = findLoss(ip, opts.lossNames);
+      } catch {
+        throw new PythonError('runtime', `${opts.functionName} computes no loss (a variable loss, L or J, or a number it returns), and neither does the file around it`, ip.stmtRange);
+      }
+    }
   } else {
     loss = findLoss(ip, opts.lossNames);
   }
