@@ -105,9 +105,23 @@ export function runPython(text: string, opts: PyTraceOptions = {}): { ip: Interp
   const seed = opts.seed ?? 0;
   let ip: Interpreter;
   const resolving = new Set<string>();
-  // the shapes the traced statements imply for their free variables, worked out on the first one
+  // the shapes the traced statements imply for their free variables, worked out when the first one
+  // is needed (not during the lines above a selection: those are not what the guess reads)
   let guesses: Map<string, ShapeGuess> | undefined;
-  let guessShapes = (): Map<string, ShapeGuess> => new Map();
+  let guessShapes: (() => Map<string, ShapeGuess>) | undefined;
+  const guessOf = (name: string): ShapeGuess | undefined => {
+    if (!guessShapes) return undefined;
+    if (!guesses) {
+      try {
+        guesses = guessShapes();
+      } catch (e) {
+        // the guess is a convenience: code it cannot read gets numbers, as before there was one
+        if (e instanceof PythonError || !(e instanceof Error)) throw e;
+        guesses = new Map();
+      }
+    }
+    return guesses.get(name);
+  };
   const skipped = new Map<string, number>();
   const resolveFree = (name: string): Value | undefined => {
     if (resolving.has(name)) return undefined;
@@ -120,7 +134,7 @@ export function runPython(text: string, opts: PyTraceOptions = {}): { ip: Interp
       }
       if (typed !== undefined) {
         // a size or an index stays a whole number (or a list of them), never a parameter
-        const replaced = pending.get(name), guess = (guesses ??= guessShapes()).get(name);
+        const replaced = pending.get(name), guess = guessOf(name);
         const whole = (guess !== undefined && guess.kind !== 'array') || (replaced !== undefined && typeof replaced.value === 'number' && Number.isInteger(replaced.value) && !replaced.floaty);
         pending.delete(name);
         let v: Value;
@@ -166,7 +180,7 @@ export function runPython(text: string, opts: PyTraceOptions = {}): { ip: Interp
         return v;
       }
       if (/^[a-z_]\w*$/i.test(name) && !['np', 'numpy', 'math'].includes(name)) {
-        const guess = (guesses ??= guessShapes()).get(name);
+        const guess = guessOf(name);
         const { value, shape, indices } = seeded(name, seed, guess);
         const v: Value = indices ? { kind: 'list', items: indices }
           : guess?.kind === 'int' || guess?.kind === 'index' ? value as number
@@ -238,7 +252,7 @@ export function runPython(text: string, opts: PyTraceOptions = {}): { ip: Interp
     const guessed = assumed.filter((a) => a.origin === 'random');
     if (!(e instanceof PythonError) || !guessed.length) throw e;
     const names = guessed.map((a) => `${a.name}${a.shape?.length ? ` (${a.shape.join('x')})` : ''}`).join(', ');
-    throw new PythonError(e.kind, `${e.detail} (the selection does not define ${names}: ${guessed.length > 1 ? 'they were' : 'it was'} given seeded random values of a guessed shape; select the lines that define ${guessed.length > 1 ? 'them' : 'it'} or add a comment # gradient-lens: ${guessed[0].name} = ...)`, e.range);
+    throw new PythonError(e.kind, `${e.detail} (the selection does not define ${names}: ${guessed.length > 1 ? 'they were' : 'it was'} given seeded random values, shaped by their use; select the lines that define ${guessed.length > 1 ? 'them' : 'it'} or add a comment # gradient-lens: ${guessed[0].name} = ...)`, e.range);
   }
   return { ip, assumed, selectedFrom };
 }

@@ -73,6 +73,16 @@ describe('free variables of a selection get arrays of the shape their use implie
   });
 });
 
+describe('a free variable read above the selection', () => {
+  it('does not stop the selection\'s own free variables from getting their shapes', () => {
+    // line 2 reads k, which nothing defines, while the lines above the selection run
+    const code = 'import numpy as np\nc = k * 2.0\nfor t in range(len(xs)):\n    h = np.tanh(W @ xs[t])\nloss = np.sum(h) * c\n';
+    const tr = tracePython(code, { lines: { from: 3, to: 5 } });
+    const shape = (n: string) => tr.graph.shapeOf(tr.params.find((p) => p.name === n)!.id);
+    expect([shape('W'), shape('xs')]).toEqual([[3, 3], [4, 3]]);
+  });
+});
+
 describe('sizes and indices are whole numbers, not parameters', () => {
   const MIN = [
     'import numpy as np',
