@@ -2,7 +2,7 @@
 // external); one browser (esm) bundle per webview; and copies KaTeX's CSS and fonts beside them.
 // Type checking is `npm run typecheck`. Usage: node scripts/build.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -17,13 +17,9 @@ const builds = [
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
   // the bench drives Chromium through playwright-core, which is loaded from node_modules, not bundled
   { ...node, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js', external: ['vscode', 'playwright-core'] },
-  // splitting: code the views share (KaTeX, Lit) is one chunk each; Explain Gradient loads KaTeX
-  // after its first paint, with import() (the nonce of the page's module script carries over)
-  { ...browser, splitting: true, chunkNames: 'chunks/[name]-[hash]', entryPoints: { bptt: 'src/webviews/ui/bptt.ts', flow: 'src/webviews/ui/flow.ts', attention: 'src/webviews/ui/attention.ts', explain: 'src/webviews/ui/explain.ts', code: 'src/webviews/ui/code.ts' }, outdir: 'dist/webviews' },
+  { ...browser, entryPoints: { bptt: 'src/webviews/ui/bptt.ts', flow: 'src/webviews/ui/flow.ts', attention: 'src/webviews/ui/attention.ts', explain: 'src/webviews/ui/explain.ts', code: 'src/webviews/ui/code.ts' }, outdir: 'dist/webviews' },
 ].filter((b) => (Array.isArray(b.entryPoints) ? b.entryPoints : Object.values(b.entryPoints)).every((e) => existsSync(e)));
 
-// chunk names carry a content hash: drop the previous build's, so a package holds only what loads
-rmSync('dist/webviews/chunks', { recursive: true, force: true });
 mkdirSync('dist/webviews/katex', { recursive: true });
 cpSync('node_modules/katex/dist/katex.min.css', 'dist/webviews/katex/katex.min.css');
 cpSync('node_modules/katex/dist/fonts', 'dist/webviews/katex/fonts', { recursive: true });

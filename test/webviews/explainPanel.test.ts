@@ -65,7 +65,7 @@ describe('Explain Gradient webview', () => {
     await page.keyboard.press('Home');
     for (let k = 0; k < wStep; k++) await page.keyboard.press('ArrowRight');
     expect(await page.locator('#step-result').textContent()).toBe(`∂f/∂w = ${sig4(t.gradient.w)}`);
-    expect(await page.locator('#formula .katex').count()).toBe(1);
+    await expect.poll(() => page.locator('#formula .katex').count()).toBe(1);
     // stepping is local: only 'ready' went to the host, and the cursor is saved
     expect((await v.posted()).map((m) => (m as { type: string }).type)).toEqual(['ready']);
     expect(await v.state()).toMatchObject({ cursor: wStep });

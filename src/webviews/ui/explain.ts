@@ -14,7 +14,7 @@ import type { ExplainPanelOptions, ExplainViewState, FromExplainView, ToExplainV
 import { assertNever } from '../panelProtocol';
 import { el, fmt, select, stepHead } from './dom';
 import { fitGraph, graphSvg } from './explainGraph';
-import { texSoon } from './lazyMath';
+import { tex } from './math';
 import { onStepKeys } from './stepKeys';
 import { host, onHostMessage } from './vscodeApi';
 
@@ -104,7 +104,7 @@ function drawAll(): void {
   pending = []; // a redraw drops the old trace's unrendered formulas
   const { trace: t, options: o } = current;
   const head = el('div', { id: 'expr-head', class: 'formula', 'aria-label': `f = ${t.text}`, text: `f = ${t.text} = ${fmt(t.value)}` });
-  later(() => texSoon(head, `f = ${t.latex} = ${latexNum(t.value)}`, head.textContent ?? ''));
+  later(() => tex(head, `f = ${t.latex} = ${latexNum(t.value)}`));
   const copy = (format: 'latex' | 'markdown', label: string): HTMLElement => {
     const b = el('vscode-button' as 'button', { id: `copy-${format}`, secondary: true, title: `Copy the whole derivation as ${label}` }, `Copy as ${label}`);
     b.addEventListener('click', () => vscode.post({ type: 'copy', format }));
@@ -129,7 +129,7 @@ function drawAll(): void {
   for (const [id, k] of [['home', () => 0], ['prev', () => cursor - 1], ['next', () => cursor + 1], ['end', () => t.steps.length - 1]] as const) {
     document.getElementById(id)!.addEventListener('click', () => setCursor(k()));
   }
-  drawStep();
+  drawStep(true);
   // the graph and the step paint first; the values, the paths and the derivatives follow
   later(() => document.getElementById('variables')!.replaceWith(variablesBar(t, o)));
   later(() => document.getElementById('paths')!.replaceWith(pathsSection(t)));
@@ -142,8 +142,11 @@ const plainSym = (symbol: string): string => symbol.replace(/_\{(\w+)\}/, '$1');
 /** The graph's room: the window less the body's padding and the frame's border (no forced layout). */
 const graphWidth = (): number => window.innerWidth - 2 * 12 - 2;
 
-function drawStep(): void {
+/** `firstPaint`: the step's formulas wait for the frame after the graph and the numbers. */
+function drawStep(firstPaint = false): void {
   if (!current) return;
+  const at = cursor;
+  const math = (render: () => void): void => (firstPaint ? later(() => { if (cursor === at) render(); }) : render());
   const t = current.trace;
   const s = t.steps[cursor];
   const n = t.nodes[s.node];
@@ -162,7 +165,9 @@ function drawStep(): void {
   if (keepScroll[0] || keepScroll[1]) [wrap.scrollLeft, wrap.scrollTop] = keepScroll;
   const who = n.kind === 'variable' ? `the input ${n.label}` : n.kind === 'output' ? 'the output f' : `${plainSym(n.symbol)} = ${n.label}(…)`;
   document.getElementById('step-count')!.textContent = `Step ${cursor + 1} of ${t.steps.length}: ${who}`;
-  texSoon(document.getElementById('formula')!, stepLatex(t, s), '');
+  const formula = document.getElementById('formula')!;
+  formula.replaceChildren();
+  math(() => tex(formula, stepLatex(t, s)));
   const result = document.getElementById('step-result')!;
   result.textContent = `∂f/∂${n.kind === 'variable' ? n.label : plainSym(n.symbol)} = ${fmt(s.grad)}`;
   result.dataset.node = String(s.node);
@@ -175,13 +180,14 @@ function drawStep(): void {
   for (const c of s.terms) {
     const child = t.nodes[c.child];
     const box = el('div', { class: 'rule' });
-    texSoon(box, `${child.symbol} = ${child.latex}:\\quad ${child.rule}\\;\\Rightarrow\\; \\frac{\\partial ${child.symbol}}{\\partial ${n.symbol}} = ${latexNum(c.local)}`, `∂${plainSym(child.symbol)}/∂${plainSym(n.symbol)} = ${fmt(c.local)}`);
+    box.textContent = `∂${plainSym(child.symbol)}/∂${plainSym(n.symbol)} = ${fmt(c.local)}`;
+    math(() => tex(box, `${child.symbol} = ${child.latex}:\\quad ${child.rule}\\;\\Rightarrow\\; \\frac{\\partial ${child.symbol}}{\\partial ${n.symbol}} = ${latexNum(c.local)}`));
     rules.append(box);
   }
   const passes = localsLatex(t, s);
   if (passes.length) {
     const box = el('div', { class: 'rule passes' });
-    texSoon(box, `\\text{passes back: } ${passes.join(',\\quad ')}`, '');
+    math(() => tex(box, `\\text{passes back: } ${passes.join(',\\quad ')}`));
     rules.append(box);
   }
   const note = document.getElementById('step-note')!;
@@ -209,7 +215,7 @@ function pathsSection(t: ExplainTrace): HTMLElement {
   const list = el('ol', { class: 'path-list' });
   for (const q of p.paths) {
     const item = el('li', { text: '…' });
-    later(() => texSoon(item, pathLatex(t, q), item.textContent ?? '', false));
+    later(() => tex(item, pathLatex(t, q), false));
     list.append(item);
   }
   section.append(list);
@@ -229,7 +235,7 @@ function derivativeSection(t: ExplainTrace, wrt: string | null): HTMLElement {
   t.derivatives.forEach((d, i) => {
     const box = el('div', { class: 'formula', 'data-var': d.variable, text: `∂f/∂${d.variable} = ${d.text}` });
     const sym = t.nodes.find((n) => n.kind === 'variable' && n.label === d.variable)?.symbol ?? d.variable;
-    const render = (): void => texSoon(box, `\\frac{\\partial f}{\\partial ${sym}} = ${d.latex}`, box.textContent ?? '');
+    const render = (): void => tex(box, `\\frac{\\partial f}{\\partial ${sym}} = ${d.latex}`);
     const check = el('p', { class: `check ${d.agrees ? 'ok' : 'bad'}`, text: `= ${fmt(d.value)} at this point; autodiff gives ${fmt(d.autodiff)}: ${d.agrees ? '✓ they agree' : '✗ they disagree'}` });
     if (!fold) {
       later(render);
