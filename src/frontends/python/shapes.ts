@@ -46,7 +46,7 @@ type T =
   | { k: 'dict'; elem: Ty }
   | { k: 'tuple'; items: Ty[] }
   /** a whole number: its value as a dimension, and for an index, the length it indexes (range(T)'s t) */
-  | { k: 'int'; dim: Dim; below?: Dim }
+  | { k: 'int'; dim: Dim; below?: Dim; minusOne?: boolean }
   | { k: 'other' };
 
 class Ty {
@@ -123,8 +123,11 @@ class Shapes {
   /** column vectors (n, 1), as in min-char-rnn, when the code or the values above it use them */
   private readonly columns: boolean;
 
-  constructor(private readonly src: PySource, known: ReadonlyMap<string, KnownValue>) {
-    let columns = /\(\s*[\w.]+\s*,\s*1\s*\)|\[\s*[\w.+-]+\s*,\s*0\s*\]/.test(src.text);
+  constructor(private readonly src: PySource, known: ReadonlyMap<string, KnownValue>, stmts: readonly SyntaxNode[]) {
+    // the analyzed statements' own text (not the rest of the file: a print(round(x, 1)) elsewhere
+    // says nothing about this code's vectors)
+    const own = stmts.map((n) => src.text.slice(n.from, n.to)).join('\n');
+    let columns = /\(\s*[\w.]+\s*,\s*1\s*\)|\[\s*[\w.+-]+\s*,\s*0\s*\]/.test(own);
     for (const [name, v] of known) {
       if (v.kind !== 'function') this.module.vars.set(name, this.fromKnown(v));
       if (v.kind === 'array' && v.shape.length === 2 && v.shape[1] === 1) columns = true;
@@ -263,9 +266,13 @@ class Shapes {
       if (ks[1]?.name !== '[') return;
       const obj = find(this.ty(ks[0]));
       const parts = ks.slice(2, -1);
-      for (const p of parts) if (p.name !== ':' && p.name !== ',') this.ty(p);
-      if (parts.some((p) => p.name === ':' || p.name === ',')) return;
-      if (obj.t.k === 'dict' || obj.t.k === 'list') unify(obj.t.elem, v);
+      const idx = parts.filter((p) => p.name !== ':' && p.name !== ',').map((p) => this.ty(p));
+      if (parts.some((p) => p.name === ':')) return;
+      if (obj.t.k === 'dict') return unify(obj.t.elem, v);
+      // x[inputs[t]] = 1 (a one-hot vector): what indexes an array or a list is a whole number below its length
+      const dims = obj.t.k === 'array' ? obj.t.dims : obj.t.k === 'list' ? [obj.t.len] : [];
+      idx.forEach((it, j) => this.indexInto(it, dims[j]));
+      if (obj.t.k === 'list' && idx.length === 1) unify(obj.t.elem, v);
     }
   }
 
@@ -312,14 +319,16 @@ class Shapes {
       }
       case 'UnaryExpression': {
         const x = this.ty(ks[1]);
-        return this.text(ks[0]) === 'not' ? other() : x;
+        if (this.text(ks[0]) === 'not') return other();
+        // -1 is not the size 1 (reshape(-1, 1)); -x of an array has x's shape
+        return find(x).t.k === 'int' ? new Ty({ k: 'int', dim: fresh(), ...(this.text(n).replace(/\s/g, '') === '-1' ? { minusOne: true } : {}) }) : x;
       }
       case 'BinaryExpression': {
         const op = ks.slice(1, -1).map((k) => this.text(k)).join(' ');
         const a = this.ty(ks[0]), b = this.ty(ks[ks.length - 1]);
         if (op === '@') return this.matmul(a, b);
         if (['and', 'or', 'in', 'not in', 'is', 'is not'].includes(op)) return other();
-        return this.broadcast(a, b);
+        return this.broadcast(a, b, op === '+' || op === '-' ? 'same' : /^[<>=!]/.test(op) ? 'none' : 'scale');
       }
       case 'ConditionalExpression': {
         const a = this.ty(ks[0]);
@@ -354,10 +363,26 @@ class Shapes {
   }
 
   private subscript(obj: Ty, parts: SyntaxNode[]): Ty {
-    const idx = parts.filter((p) => p.name !== ':' && p.name !== ',').map((p) => this.ty(p));
+    const typed = new Map<SyntaxNode, Ty>();
+    const idx = parts.filter((p) => p.name !== ':' && p.name !== ',').map((p) => { const y = this.ty(p); typed.set(p, y); return y; });
     const x = find(obj), t = x.t;
     const sliced = parts.some((p) => p.name === ':');
     const commas = parts.filter((p) => p.name === ',').length;
+    if (t.k === 'array' && (sliced || commas || parts.some((p) => p.name === 'None'))) {
+      // x[:, None], W[:, j], X[1:3]: axis by axis, a whole slice keeps its length, None adds a 1
+      const groups: SyntaxNode[][] = [[]];
+      for (const p of parts) if (p.name === ',') groups.push([]); else groups[groups.length - 1].push(p);
+      const out: Dim[] = [];
+      let d = 0;
+      for (const g of groups) {
+        if (g.length === 1 && g[0].name === 'None') { out.push(constDim(1)); continue; }
+        const dim = t.dims[d++];
+        if (!dim) return unknown();
+        if (g.some((p) => p.name === ':')) out.push(g.length === 1 ? dim : fresh());
+        else if (g[0]) this.indexInto(typed.get(g[0]) ?? unknown(), dim);
+      }
+      return array([...out, ...t.dims.slice(d)]);
+    }
     if (sliced) {
       if (t.k === 'array' && !commas && t.dims.length) return array([fresh(), ...t.dims.slice(1)]);
       if (t.k === 'list') return new Ty({ k: 'list', elem: t.elem, len: fresh(DEFAULT_STEPS) });
@@ -406,13 +431,20 @@ class Shapes {
     return { below: t.below };
   }
 
-  /** numpy broadcasting; a free variable combined with an array takes its shape. */
-  private broadcast(a: Ty, b: Ty): Ty {
+  /**
+   * numpy broadcasting. `same` (+, -, np.maximum): a free variable added to an array has its shape
+   * (a bias), two free ones share one; `scale` (*, /, **): a free factor stays a number (lam * W,
+   * alpha * z), and the product follows the other operand (w * x follows x); `none` (comparisons).
+   */
+  private broadcast(a: Ty, b: Ty, mode: 'same' | 'scale' | 'none' = 'same'): Ty {
     const x = find(a), y = find(b);
     if (x.t.k === 'int' && y.t.k === 'int') return new Ty({ k: 'int', dim: fresh() });
-    if (x.t.k === 'unknown' && y.t.k === 'unknown') { unify(x, y); return x; }
-    if (x.t.k === 'unknown') { if (!isScalarLike(y.t) && y.t.k === 'array') unify(x, y); return x; }
-    if (y.t.k === 'unknown') { if (!isScalarLike(x.t) && x.t.k === 'array') unify(y, x); return y; }
+    if (x.t.k === 'unknown' && y.t.k === 'unknown') {
+      if (mode === 'same') unify(x, y);
+      return mode === 'none' ? unknown() : y;
+    }
+    if (x.t.k === 'unknown') { if (mode === 'same' && !isScalarLike(y.t) && y.t.k === 'array') unify(x, y); return mode === 'same' ? x : y.t.k === 'array' ? y : x; }
+    if (y.t.k === 'unknown') { if (mode === 'same' && !isScalarLike(x.t) && x.t.k === 'array') unify(y, x); return mode === 'same' ? y : x.t.k === 'array' ? x : y; }
     const da = x.t.k === 'array' ? x.t.dims : x.t.k === 'int' ? [] : null;
     const db = y.t.k === 'array' ? y.t.dims : y.t.k === 'int' ? [] : null;
     if (!da || !db) return unknown();
@@ -432,16 +464,34 @@ class Shapes {
     return this.columns ? [n, constDim(1)] : [n];
   }
 
+  /** A free variable's name, when `t` is one: W_h, x. */
+  private nameOf(t: Ty): string | undefined {
+    const r = find(t);
+    for (const [name, v] of this.free) if (find(v) === r) return name;
+    return undefined;
+  }
+
+  /**
+   * The course's naming decides what a product's unknown operand is: a capitalised name (W_h, X,
+   * Wq) is a matrix, a lowercase one (h, x, w_o) a vector, as in W_h @ h, X @ W_q and w_o @ h. An
+   * operand that is not a name is a vector on the right and a matrix on the left.
+   */
   private matmul(a: Ty, b: Ty): Ty {
     const x = find(a), y = find(b);
+    const matrix = (t: Ty, left: boolean): boolean => {
+      const name = this.nameOf(t);
+      return name === undefined ? left : /^[A-Z]/.test(name);
+    };
     if (x.t.k === 'unknown' && y.t.k === 'unknown') {
-      const m = fresh(), n = fresh();
-      bind(x, { k: 'array', dims: [m, n] });
-      bind(y, { k: 'array', dims: this.vector(n) });
+      const n = fresh();
+      bind(x, { k: 'array', dims: matrix(x, true) ? [fresh(), n] : [n] });
+      bind(y, { k: 'array', dims: matrix(y, false) ? [n, fresh()] : this.vector(n) });
     } else if (x.t.k === 'unknown' && y.t.k === 'array' && y.t.dims.length >= 1) {
-      bind(x, { k: 'array', dims: [fresh(), y.t.dims.length === 1 ? y.t.dims[0] : y.t.dims[y.t.dims.length - 2]] });
+      const inner = y.t.dims.length === 1 ? y.t.dims[0] : y.t.dims[y.t.dims.length - 2];
+      bind(x, { k: 'array', dims: matrix(x, true) || y.t.dims.length === 2 && dfind(y.t.dims[1]).size === 1 ? [fresh(), inner] : [inner] });
     } else if (y.t.k === 'unknown' && x.t.k === 'array' && x.t.dims.length >= 1) {
-      bind(y, { k: 'array', dims: this.vector(x.t.dims[x.t.dims.length - 1]) });
+      const inner = x.t.dims[x.t.dims.length - 1];
+      bind(y, { k: 'array', dims: matrix(y, false) ? [inner, fresh()] : this.vector(inner) });
     }
     const p = find(x).t, q = find(y).t;
     if (p.k !== 'array' || q.k !== 'array' || !p.dims.length || !q.dims.length || p.dims.length > 2 || q.dims.length > 2) return unknown();
@@ -468,6 +518,24 @@ class Shapes {
       if (t.k === 'list' && dfind(t.len).size !== null) return null;
     }
     return args.map((a) => this.dimOf(a));
+  }
+
+  /** x.reshape(a, b) or np.reshape(x, (a, b)); a -1 is what the other sizes leave of x's size. */
+  private reshape(x: Ty, args: Ty[]): Ty {
+    const one = args.length === 1 ? find(args[0]).t : undefined;
+    const items = one?.k === 'tuple' ? one.items : args;
+    const src = find(x).t;
+    const total = src.k === 'array' && src.dims.every((d) => dfind(d).size !== null) ? src.dims.reduce((n, d) => n * dfind(d).size!, 1) : null;
+    const dims = items.map((it) => {
+      const t = find(it).t;
+      return t.k === 'int' && t.minusOne ? null : this.dimOf(it);
+    });
+    const known = dims.filter((d): d is Dim => d !== null).map((d) => dfind(d).size);
+    return array(dims.map((d) => {
+      if (d) return d;
+      const rest = known.every((k) => k !== null) ? known.reduce((n, k) => n * k!, 1) : null;
+      return total !== null && rest ? constDim(total / rest) : fresh();
+    }));
   }
 
   private call(n: SyntaxNode): Ty {
@@ -500,8 +568,9 @@ class Shapes {
       if (np === 'zeros_like' || np === 'ones_like' || np === 'empty_like') return args[0] ? this.like(args[0]) : unknown();
       if (np === 'transpose') return args[0] ? this.transpose(args[0]) : unknown();
       if (np === 'exp' || np === 'pi' || np === 'e') return array([]);
-      if (CREATORS.has(np) || np === 'reshape') {
-        const dims = np === 'reshape' ? (args[1] ? this.dimsOf([args[1]]) : null) : this.dimsOf(np === 'full' ? args.slice(0, 1) : args);
+      if (np === 'reshape') return args.length === 2 ? this.reshape(args[0], [args[1]]) : unknown();
+      if (CREATORS.has(np)) {
+        const dims = this.dimsOf(np === 'full' ? args.slice(0, 1) : args);
         return dims ? array(dims) : unknown();
       }
       if (np === 'eye' || np === 'identity') { const d = args[0] ? this.dimOf(args[0]) : fresh(); return array([d, d]); }
@@ -522,7 +591,7 @@ class Shapes {
       if (REDUCTIONS.has(attr)) return args.length || keywords.has('axis') ? unknown() : array([]);
       if (attr === 'item') return array([]);
       if (attr === 'dot' && args[0]) return this.matmul(obj, args[0]);
-      if (attr === 'reshape') { const dims = this.dimsOf(args); return dims ? array(dims) : unknown(); }
+      if (attr === 'reshape') return this.reshape(obj, args);
       if (attr === 'flatten' || attr === 'ravel') return array([fresh()]);
       return t.k === 'dict' && attr === 'get' ? t.elem : unknown();
     }
@@ -656,7 +725,7 @@ class Shapes {
  * A free variable nothing constrains is an array of shape [] (a number).
  */
 export function inferShapes(src: PySource, stmts: readonly SyntaxNode[], opts: ShapeInferenceOptions = {}): Map<string, ShapeGuess> {
-  const s = new Shapes(src, opts.known ?? new Map());
+  const s = new Shapes(src, opts.known ?? new Map(), stmts);
   s.run(stmts);
   s.scalarLoss(opts.lossNames ?? LOSS_NAMES);
   return s.guesses();

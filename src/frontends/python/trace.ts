@@ -107,20 +107,24 @@ export function runPython(text: string, opts: PyTraceOptions = {}): { ip: Interp
   const resolving = new Set<string>();
   // the shapes the traced statements imply for their free variables, worked out when the first one
   // is needed (not during the lines above a selection: those are not what the guess reads)
-  let guesses: Map<string, ShapeGuess> | undefined;
-  let guessShapes: (() => Map<string, ShapeGuess>) | undefined;
-  const guessOf = (name: string): ShapeGuess | undefined => {
+  // (`typed`: with the values typed in the panel known, so a typed H = 5 sizes what H sizes; without
+  // them, to tell whether a typed name is used as a whole number)
+  const guesses = new Map<boolean, Map<string, ShapeGuess>>();
+  let guessShapes: ((typed: boolean) => Map<string, ShapeGuess>) | undefined;
+  const guessOf = (name: string, typed = true): ShapeGuess | undefined => {
     if (!guessShapes) return undefined;
-    if (!guesses) {
+    let g = guesses.get(typed);
+    if (!g) {
       try {
-        guesses = guessShapes();
+        g = guessShapes(typed);
       } catch (e) {
         // the guess is a convenience: code it cannot read gets numbers, as before there was one
         if (e instanceof PythonError || !(e instanceof Error)) throw e;
-        guesses = new Map();
+        g = new Map();
       }
+      guesses.set(typed, g);
     }
-    return guesses.get(name);
+    return g.get(name);
   };
   const skipped = new Map<string, number>();
   const resolveFree = (name: string): Value | undefined => {
@@ -134,7 +138,7 @@ export function runPython(text: string, opts: PyTraceOptions = {}): { ip: Interp
       }
       if (typed !== undefined) {
         // a size or an index stays a whole number (or a list of them), never a parameter
-        const replaced = pending.get(name), guess = guessOf(name);
+        const replaced = pending.get(name), guess = guessOf(name, false);
         const whole = (guess !== undefined && guess.kind !== 'array') || (replaced !== undefined && typeof replaced.value === 'number' && Number.isInteger(replaced.value) && !replaced.floaty);
         pending.delete(name);
         let v: Value;
@@ -181,6 +185,7 @@ export function runPython(text: string, opts: PyTraceOptions = {}): { ip: Interp
       }
       if (/^[a-z_]\w*$/i.test(name) && !['np', 'numpy', 'math'].includes(name)) {
         const guess = guessOf(name);
+        if (guess?.kind === 'array') ip.rt.checkSize(guess.shape); // before allocating a guessed N x N
         const { value, shape, indices } = seeded(name, seed, guess);
         const v: Value = indices ? { kind: 'list', items: indices }
           : guess?.kind === 'int' || guess?.kind === 'index' ? value as number
@@ -204,7 +209,7 @@ export function runPython(text: string, opts: PyTraceOptions = {}): { ip: Interp
   const top = kids(src.top);
   const lossNames = opts.lossNames ?? LOSS_NAMES;
   if (!opts.lines) {
-    guessShapes = () => inferShapes(src, top, { lossNames });
+    guessShapes = (typed) => inferShapes(src, top, { known: typed ? typedKnown(opts.values) : new Map(), lossNames });
     ip.execBlock(top);
     return { ip, assumed, selectedFrom: 0 };
   }
@@ -242,7 +247,8 @@ export function runPython(text: string, opts: PyTraceOptions = {}): { ip: Interp
   const known = new Map<string, KnownValue>();
   for (const [name, v] of ip.module.vars) known.set(name, knownOf(ip, v));
   for (const [name, p] of pending) known.set(name, knownOf(ip, p.value));
-  guessShapes = () => inferShapes(src, selected, { known, lossNames });
+  const withTyped = new Map([...known, ...typedKnown(opts.values)]);
+  guessShapes = (typed) => inferShapes(src, selected, { known: typed ? withTyped : known, lossNames });
   for (const name of pending.keys()) ip.module.vars.delete(name);
   ip.opts.topLevelParams = true;
   const selectedFrom = ip.rt.g.size; // the nodes before are the prelude's
@@ -288,6 +294,18 @@ export function seeded(name: string, seed: number, guess: ShapeGuess | undefined
   const data = new Float64Array(sizeOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = positive ? Math.abs(draw()) + 0.1 : draw() * scale;
   return shape.length ? { value: tensor(shape, data), shape } : { value: data[0] };
+}
+
+/** Values typed in the panel, as the shape guess reads them: a typed H = 5 sizes what H sizes. */
+function typedKnown(values: PyTraceOptions['values']): Map<string, KnownValue> {
+  const out = new Map<string, KnownValue>();
+  for (const [name, v] of Object.entries(values ?? {})) {
+    if (typeof v === 'number') { out.set(name, { kind: 'number', value: v }); continue; }
+    const shape: number[] = [];
+    for (let x: Nested = v; Array.isArray(x); x = x[0]) shape.push(x.length);
+    out.set(name, { kind: 'array', shape });
+  }
+  return out;
 }
 
 function knownOf(ip: Interpreter, v: Value): KnownValue {

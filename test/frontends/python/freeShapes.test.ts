@@ -34,10 +34,10 @@ describe('free variables of a selection get arrays of the shape their use implie
   const tr = tracePython(RNN, { lines });
   const shapes = Object.fromEntries(tr.params.map((p) => [p.name, tr.graph.shapeOf(p.id)]));
 
-  it('W_h is H x H, W_i H x D, xs T x D, b and h_0 of length H, w_o 1 x H, all listed with their shapes', () => {
-    expect(shapes).toEqual({ xs: [4, 3], W_h: [3, 3], h: [3], W_i: [3, 3], b: [3], w_o: [1, 3] });
+  it('W_h is H x H, W_i H x D, xs T x D, b, h_0 and w_o of length H, all listed with their shapes', () => {
+    expect(shapes).toEqual({ xs: [4, 3], W_h: [3, 3], h: [3], W_i: [3, 3], b: [3], w_o: [3] });
     expect(tr.assumed.map((a) => [a.name, a.origin, a.shape])).toEqual([
-      ['xs', 'random', [4, 3]], ['W_h', 'random', [3, 3]], ['h', 'random', [3]], ['W_i', 'random', [3, 3]], ['b', 'random', [3]], ['w_o', 'random', [1, 3]],
+      ['xs', 'random', [4, 3]], ['W_h', 'random', [3, 3]], ['h', 'random', [3]], ['W_i', 'random', [3, 3]], ['b', 'random', [3]], ['w_o', 'random', [3]],
     ]);
     // every time step of the loop is one BPTT step through h
     expect(tr.hidden?.steps.map((s) => s.t)).toEqual([0, 1, 2, 3]);
@@ -80,6 +80,21 @@ describe('a free variable read above the selection', () => {
     const tr = tracePython(code, { lines: { from: 3, to: 5 } });
     const shape = (n: string) => tr.graph.shapeOf(tr.params.find((p) => p.name === n)!.id);
     expect([shape('W'), shape('xs')]).toEqual([[3, 3], [4, 3]]);
+  });
+});
+
+describe('values the student types and sizes too large', () => {
+  const SIZED = 'import numpy as np\nh = np.zeros(H)\nfor t in range(T):\n    h = np.tanh(W_h @ h + W_x @ xs[t] + b)\nloss = np.sum(h ** 2)\n';
+
+  it('a typed size sizes what the code sizes with it', () => {
+    const tr = tracePython(SIZED, { values: { H: 5, T: 6 } });
+    const shape = (n: string) => tr.graph.shapeOf(tr.params.find((p) => p.name === n)!.id);
+    expect([shape('W_h'), shape('xs')]).toEqual([[5, 5], [6, 3]]);
+    expect(tr.hidden?.steps.length).toBe(6);
+  });
+
+  it('a guessed array over the memory limit stops with the limit, before it is allocated', () => {
+    expect(() => tracePython(SIZED, { values: { H: 100_000 } })).toThrow(/an array of shape \[100000, 100000\] exceeds the 256 MB limit/);
   });
 });
 

@@ -21,7 +21,7 @@ describe('shape guesses for free variables', () => {
     for (const name of ['w_h', 'h0', 'w_i', 'x1', 'w_o']) expect(g[name]).toEqual(arr([]));
   });
 
-  it('a vector tanh RNN: W_h is H x H, W_i is H x D, xs is T x D, the output row gives one logit', () => {
+  it('a vector tanh RNN: W_h is H x H, W_i is H x D, xs is T x D, the output vector gives one logit', () => {
     const g = guess([
       'def sigmoid(z):',
       '    return 1 / (1 + np.exp(-z))',
@@ -38,8 +38,8 @@ describe('shape guesses for free variables', () => {
     expect(g.W_i).toEqual(arr([H, D]));
     expect(g.xs).toEqual(arr([T, D]));
     expect(g.b).toEqual(arr([H]));
-    // z = w_o h must be one number for loss = -log sigmoid(z): w_o is 1 x H
-    expect(g.w_o).toEqual(arr([1, H]));
+    // lowercase w_o in w_o @ h is a vector (capitalised names are matrices): z = w_o . h, one number
+    expect(g.w_o).toEqual(arr([H]));
   });
 
   it('min-char-rnn: column vectors, the hidden size from the line above, T and the targets as whole numbers', () => {
@@ -100,5 +100,50 @@ describe('np.array of a literal list', () => {
   it('has the list lengths as its shape', () => {
     const g = guess('x = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])\nloss = np.sum(V @ x)\n');
     expect(g.V).toEqual(arr([DEFAULT_DIM, 3]));
+  });
+});
+
+describe('the uses a second look found', () => {
+  it('min-char-rnn: what indexes an array on the left of = is a list of whole numbers (a one-hot input)', () => {
+    const g = guess([
+      'xs, hs = {}, {}',
+      'hs[-1] = np.copy(hprev)',
+      'loss = 0',
+      'for t in range(len(inputs)):',
+      '    xs[t] = np.zeros((vocab_size, 1))',
+      '    xs[t][inputs[t]] = 1',
+      '    hs[t] = np.tanh(np.dot(Wxh, xs[t]) + np.dot(Whh, hs[t-1]) + bh)',
+      '    loss += -np.sum(hs[t])',
+    ].join('\n'));
+    expect(g.inputs).toEqual({ kind: 'indices', length: DEFAULT_STEPS, below: DEFAULT_DIM });
+    expect(g.vocab_size).toEqual({ kind: 'int', value: DEFAULT_DIM });
+    expect(g.hprev).toEqual(arr([DEFAULT_DIM, 1]));
+  });
+
+  it('X @ W_q with X known makes W_q a matrix; a lowercase w in w @ h a vector', () => {
+    const g = guess('Q = X @ W_q\nK = X @ W_k\nS = Q @ K.T\nloss = np.sum(S) + w @ h\n', { X: { kind: 'array', shape: [5, 4] } });
+    expect((g.W_q as { shape: number[] }).shape).toEqual([4, DEFAULT_DIM]);
+    expect((g.W_k as { shape: number[] }).shape).toEqual([4, DEFAULT_DIM]);
+    expect(g.w).toEqual(arr([DEFAULT_DIM]));
+  });
+
+  it('a free factor of * stays a number: lam * W1 ** 2 and lam * W2 ** 2 with W1, W2 of other shapes', () => {
+    const g = guess('loss = np.sum(lam * W1 ** 2) + np.sum(lam * W2 ** 2) + alpha * 2\n', { W1: { kind: 'array', shape: [4, 3] }, W2: { kind: 'array', shape: [2, 4] } });
+    expect(g.lam).toEqual(arr([]));
+    expect(g.alpha).toEqual(arr([]));
+  });
+
+  it('column vectors are read from the analyzed lines only, not from a round(x, 1) elsewhere', () => {
+    const src = new PySource('h = np.zeros(3)\nfor t in range(len(xs)):\n    h = np.tanh(W_h @ h + W_x @ xs[t] + b)\nprint(round(h[0], 1))\n');
+    const g = Object.fromEntries(inferShapes(src, kids(src.top).slice(0, 2)));
+    expect(g.xs).toEqual(arr([DEFAULT_STEPS, DEFAULT_DIM]));
+    expect(g.b).toEqual(arr([3]));
+  });
+
+  it('reshape(-1, 1) and x[:, None] keep the length of x', () => {
+    for (const col of ['x.reshape(-1, 1)', 'x[:, None]', 'np.reshape(x, (5, 1))']) {
+      const g = guess(`x = np.array([1.0, 2.0, 0.5, -1.0, 3.0])\nz = W @ ${col} + b\nloss = np.sum(np.tanh(z))\n`);
+      expect((g.W as { shape: number[] }).shape, col).toEqual([DEFAULT_DIM, 5]);
+    }
   });
 });
