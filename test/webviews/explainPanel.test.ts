@@ -90,6 +90,23 @@ describe('Explain Gradient webview', () => {
     await page.close();
   });
 
+  it('folds the symbolic derivatives of an expression with many variables, drawing each when opened', async () => {
+    const v = await openView(browser, 'explain');
+    // 4 variables: each derivative sits folded under its name, the first open; every check is shown
+    const msg = traceMsg(opts('sigmoid(a*x + b*y)', { a: 0.5, x: 1, b: -1, y: 2 }));
+    await v.post(msg);
+    const { page } = v;
+    await expect.poll(() => page.locator('#symbolic details.derivative').count()).toBe(4);
+    expect(await page.locator('#symbolic .check.ok').count()).toBe(4);
+    await expect.poll(() => page.locator('#symbolic details[open] .katex').count()).toBe(1);
+    expect(await page.locator('#symbolic details:not([open]) .katex').count()).toBe(0);
+    // d/dx sigmoid(a x + b y) = sigmoid'(z) a: opening x's draws it
+    await page.locator('#symbolic details[data-var="x"] summary').click();
+    await expect.poll(() => page.locator('#symbolic details[data-var="x"] .katex').count()).toBe(1);
+    expect(v.problems).toEqual([]);
+    await page.close();
+  });
+
   it('lists every path from the output to an input, summing to the gradient, and checks the symbolic derivative', async () => {
     const v = await openView(browser, 'explain');
     const msg = traceMsg(opts('x*x + exp(x)*w', { x: 0.5, w: 2 }));
