@@ -17,6 +17,8 @@ const builds = [
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
   // the bench drives Chromium through playwright-core, which is loaded from node_modules, not bundled
   { ...node, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js', external: ['vscode', 'playwright-core'] },
+  // KaTeX for Explain Gradient, as a classic script its page runs after the entry (html.ts laterScripts)
+  { ...browser, format: 'iife', entryPoints: { katex: 'src/webviews/ui/katexGlobal.ts' }, outdir: 'dist/webviews' },
   { ...browser, entryPoints: { bptt: 'src/webviews/ui/bptt.ts', flow: 'src/webviews/ui/flow.ts', attention: 'src/webviews/ui/attention.ts', explain: 'src/webviews/ui/explain.ts', code: 'src/webviews/ui/code.ts' }, outdir: 'dist/webviews' },
 ].filter((b) => (Array.isArray(b.entryPoints) ? b.entryPoints : Object.values(b.entryPoints)).every((e) => existsSync(e)));
 

@@ -12,9 +12,20 @@ export interface WebviewPage {
   title: string;
   /** the bundled entry (a webview URI) */
   script: string;
+  /** classic scripts that run after the entry (webview URIs, see laterScripts) */
+  later?: readonly string[];
   styles: readonly string[];
   /** data-view attribute of <body>, for the entry to know which view it is */
   view: string;
+}
+
+/**
+ * Scripts (in dist/webviews) a view loads after its entry. Explain Gradient's first paint is the
+ * graph and the numbers, so KaTeX (most of its bytes) comes as a second, deferred script that runs
+ * after the entry has said 'ready'; its formulas are drawn when it has run.
+ */
+export function laterScripts(view: string): string[] {
+  return view === 'explain' ? ['katex.js'] : [];
 }
 
 export function makeNonce(): string {
@@ -47,6 +58,7 @@ ${p.styles.map((s) => `<link rel="stylesheet" href="${escapeAttr(s)}">`).join('\
 <body data-view="${escapeAttr(p.view)}">
 <main id="app" aria-live="polite"><p class="loading">Loading…</p></main>
 <script type="module" nonce="${escapeAttr(p.nonce)}" src="${escapeAttr(p.script)}"></script>
+${(p.later ?? []).map((s) => `<script defer nonce="${escapeAttr(p.nonce)}" src="${escapeAttr(s)}"></script>`).join('\n')}
 </body>
 </html>`;
 }

@@ -32,6 +32,9 @@ export interface PanelKind<O, P> {
   onActive?(active: boolean, last: { options: O; result: P } | undefined): void;
 }
 
+/** how long a shown page may take to say 'ready' before it is set again */
+const READY_TIMEOUT_MS = 10_000;
+
 export class OptionsPanel<O, P> {
   private panel: vscode.WebviewPanel | undefined;
   private options: O | undefined;
@@ -39,6 +42,10 @@ export class OptionsPanel<O, P> {
   private job = 0;
   private running: AbortController | undefined;
   private disposables: vscode.Disposable[] = [];
+  /** the page said 'ready' since it was last set; how often it was set again for want of it */
+  private ready = false;
+  private reloads = 0;
+  private watchdog: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly kind: PanelKind<O, P>, private readonly extensionUri: vscode.Uri) {}
 
@@ -65,7 +72,11 @@ export class OptionsPanel<O, P> {
     setPage(panel.webview, this.extensionUri, this.kind.view, this.kind.title);
     this.setTitle();
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
-    panel.onDidChangeViewState((e) => this.kind.onActive?.(e.webviewPanel.active, this.last), null, this.disposables);
+    panel.onDidChangeViewState((e) => {
+      this.kind.onActive?.(e.webviewPanel.active, this.last);
+      this.watch();
+    }, null, this.disposables);
+    this.watch();
     panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m), null, this.disposables);
   }
 
@@ -75,10 +86,29 @@ export class OptionsPanel<O, P> {
       return; // otherwise a malformed message is dropped, never trusted
     }
     switch (m.type) {
-      case 'ready': void this.compute(); break;
+      case 'ready':
+        this.ready = true;
+        void this.compute();
+        break;
       case 'setOptions': this.setOptions(m.options); break;
       default: assertNever(m);
     }
+  }
+
+  /**
+   * A visible page that never says 'ready' is set again (twice at most): VS Code sometimes restores
+   * a webview blank after "Reload Window" (its service worker fails to register, microsoft/vscode
+   * #125993), and setting the HTML again gives it a fresh frame.
+   */
+  private watch(): void {
+    if (this.watchdog !== undefined || this.ready || this.reloads >= 2 || !this.panel?.visible) return;
+    this.watchdog = setTimeout(() => {
+      this.watchdog = undefined;
+      if (this.ready || !this.panel?.visible) return;
+      this.reloads++;
+      setPage(this.panel.webview, this.extensionUri, this.kind.view, this.kind.title);
+      this.watch();
+    }, READY_TIMEOUT_MS);
   }
 
   private setOptions(options: O): void {
@@ -129,6 +159,7 @@ export class OptionsPanel<O, P> {
   }
 
   private dispose(): void {
+    clearTimeout(this.watchdog);
     this.running?.abort();
     this.kind.onActive?.(false, undefined);
     this.panel = undefined;

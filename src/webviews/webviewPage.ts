@@ -3,7 +3,7 @@
  * dist/webviews and media folders, and the one HTML builder with a fresh nonce.
  */
 import * as vscode from 'vscode';
-import { makeNonce, webviewHtml } from './html';
+import { laterScripts, makeNonce, webviewHtml } from './html';
 
 export type ViewName = 'bptt' | 'flow' | 'attention' | 'explain' | 'code';
 
@@ -23,6 +23,7 @@ export function setPage(webview: vscode.Webview, extensionUri: vscode.Uri, view:
     title,
     view,
     script: uri('dist', 'webviews', `${view}.js`),
+    later: laterScripts(view).map((f) => uri('dist', 'webviews', f)),
     styles: [uri('dist', 'webviews', 'katex', 'katex.min.css'), uri('media', 'webview.css')],
   });
 }

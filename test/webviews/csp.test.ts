@@ -5,10 +5,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { contentSecurityPolicy, makeNonce, webviewHtml } from '../../src/webviews/html';
+import { contentSecurityPolicy, laterScripts, makeNonce, webviewHtml } from '../../src/webviews/html';
 import type { ViewName } from '../../src/webviews/webviewPage';
 
-const VIEWS: ViewName[] = ['bptt', 'flow', 'attention'];
+const VIEWS: ViewName[] = ['bptt', 'flow', 'attention', 'explain', 'code'];
 const CSP_SOURCE = 'https://file+.vscode-resource.vscode-cdn.net';
 
 function policyOf(html: string): string {
@@ -20,7 +20,7 @@ function policyOf(html: string): string {
 describe('content security policy', () => {
   it.each(VIEWS)('%s: strict, nonce-only scripts, only the extension\'s own resources', (view) => {
     const nonce = makeNonce();
-    const html = webviewHtml({ cspSource: CSP_SOURCE, nonce, title: view, view, script: `${CSP_SOURCE}/dist/webviews/${view}.js`, styles: [`${CSP_SOURCE}/media/webview.css`] });
+    const html = webviewHtml({ cspSource: CSP_SOURCE, nonce, title: view, view, script: `${CSP_SOURCE}/dist/webviews/${view}.js`, later: laterScripts(view).map((f) => `${CSP_SOURCE}/dist/webviews/${f}`), styles: [`${CSP_SOURCE}/media/webview.css`] });
     const policy = policyOf(html);
     const directives = new Map(policy.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
     expect(directives.get('default-src')).toEqual(["'none'"]);
@@ -34,6 +34,7 @@ describe('content security policy', () => {
     }
     // every script on the page carries the nonce, and nothing is loaded from elsewhere
     const scripts = html.match(/<script[^>]*>/g)!;
+    expect(scripts.length).toBe(1 + laterScripts(view).length);
     expect(scripts.every((s) => s.includes(`nonce="${nonce}"`))).toBe(true);
     for (const url of html.match(/(?:src|href)="([^"]+)"/g)!) expect(url).toContain(CSP_SOURCE);
   });

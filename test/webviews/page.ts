@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
-import { webviewHtml } from '../../src/webviews/html';
+import { laterScripts, webviewHtml } from '../../src/webviews/html';
 import type { ViewName } from '../../src/webviews/webviewPage';
 
 /** The project root, from test/webviews or from the bench's bundle in dist/. */
@@ -49,7 +49,7 @@ export async function openView(browser: Browser, view: ViewName, opts: { state?:
   await page.route(`${ORIGIN}/**`, (route) => {
     const path = new URL(route.request().url()).pathname;
     if (path === '/index.html') {
-      return route.fulfill({ contentType: 'text/html', body: webviewHtml({ cspSource: ORIGIN, nonce: 'testnonce123', title: view, view, script: `${ORIGIN}/dist/webviews/${view}.js`, styles: [`${ORIGIN}/dist/webviews/katex/katex.min.css`, `${ORIGIN}/media/webview.css`] }) });
+      return route.fulfill({ contentType: 'text/html', body: webviewHtml({ cspSource: ORIGIN, nonce: 'testnonce123', title: view, view, script: `${ORIGIN}/dist/webviews/${view}.js`, later: laterScripts(view).map((f) => `${ORIGIN}/dist/webviews/${f}`), styles: [`${ORIGIN}/dist/webviews/katex/katex.min.css`, `${ORIGIN}/media/webview.css`] }) });
     }
     try {
       return route.fulfill({ contentType: TYPES[extname(path)] ?? 'application/octet-stream', body: readFileSync(join(root, path)) });

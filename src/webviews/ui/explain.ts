@@ -14,7 +14,7 @@ import type { ExplainPanelOptions, ExplainViewState, FromExplainView, ToExplainV
 import { assertNever } from '../panelProtocol';
 import { el, fmt, select, stepHead } from './dom';
 import { fitGraph, graphSvg } from './explainGraph';
-import { tex } from './math';
+import { texSoon } from './lazyMath';
 import { onStepKeys } from './stepKeys';
 import { host, onHostMessage } from './vscodeApi';
 
@@ -104,7 +104,7 @@ function drawAll(): void {
   pending = []; // a redraw drops the old trace's unrendered formulas
   const { trace: t, options: o } = current;
   const head = el('div', { id: 'expr-head', class: 'formula', 'aria-label': `f = ${t.text}`, text: `f = ${t.text} = ${fmt(t.value)}` });
-  later(() => tex(head, `f = ${t.latex} = ${latexNum(t.value)}`));
+  later(() => texSoon(head, `f = ${t.latex} = ${latexNum(t.value)}`, head.textContent ?? ''));
   const copy = (format: 'latex' | 'markdown', label: string): HTMLElement => {
     const b = el('vscode-button' as 'button', { id: `copy-${format}`, secondary: true, title: `Copy the whole derivation as ${label}` }, `Copy as ${label}`);
     b.addEventListener('click', () => vscode.post({ type: 'copy', format }));
@@ -167,7 +167,7 @@ function drawStep(firstPaint = false): void {
   document.getElementById('step-count')!.textContent = `Step ${cursor + 1} of ${t.steps.length}: ${who}`;
   const formula = document.getElementById('formula')!;
   formula.replaceChildren();
-  math(() => tex(formula, stepLatex(t, s)));
+  math(() => texSoon(formula, stepLatex(t, s), ''));
   const result = document.getElementById('step-result')!;
   result.textContent = `∂f/∂${n.kind === 'variable' ? n.label : plainSym(n.symbol)} = ${fmt(s.grad)}`;
   result.dataset.node = String(s.node);
@@ -181,13 +181,13 @@ function drawStep(firstPaint = false): void {
     const child = t.nodes[c.child];
     const box = el('div', { class: 'rule' });
     box.textContent = `∂${plainSym(child.symbol)}/∂${plainSym(n.symbol)} = ${fmt(c.local)}`;
-    math(() => tex(box, `${child.symbol} = ${child.latex}:\\quad ${child.rule}\\;\\Rightarrow\\; \\frac{\\partial ${child.symbol}}{\\partial ${n.symbol}} = ${latexNum(c.local)}`));
+    math(() => texSoon(box, `${child.symbol} = ${child.latex}:\\quad ${child.rule}\\;\\Rightarrow\\; \\frac{\\partial ${child.symbol}}{\\partial ${n.symbol}} = ${latexNum(c.local)}`, box.textContent ?? ''));
     rules.append(box);
   }
   const passes = localsLatex(t, s);
   if (passes.length) {
     const box = el('div', { class: 'rule passes' });
-    math(() => tex(box, `\\text{passes back: } ${passes.join(',\\quad ')}`));
+    math(() => texSoon(box, `\\text{passes back: } ${passes.join(',\\quad ')}`, ''));
     rules.append(box);
   }
   const note = document.getElementById('step-note')!;
@@ -215,7 +215,7 @@ function pathsSection(t: ExplainTrace): HTMLElement {
   const list = el('ol', { class: 'path-list' });
   for (const q of p.paths) {
     const item = el('li', { text: '…' });
-    later(() => tex(item, pathLatex(t, q), false));
+    later(() => texSoon(item, pathLatex(t, q), item.textContent ?? '', false));
     list.append(item);
   }
   section.append(list);
@@ -235,7 +235,7 @@ function derivativeSection(t: ExplainTrace, wrt: string | null): HTMLElement {
   t.derivatives.forEach((d, i) => {
     const box = el('div', { class: 'formula', 'data-var': d.variable, text: `∂f/∂${d.variable} = ${d.text}` });
     const sym = t.nodes.find((n) => n.kind === 'variable' && n.label === d.variable)?.symbol ?? d.variable;
-    const render = (): void => tex(box, `\\frac{\\partial f}{\\partial ${sym}} = ${d.latex}`);
+    const render = (): void => texSoon(box, `\\frac{\\partial f}{\\partial ${sym}} = ${d.latex}`, box.textContent ?? '');
     const check = el('p', { class: `check ${d.agrees ? 'ok' : 'bad'}`, text: `= ${fmt(d.value)} at this point; autodiff gives ${fmt(d.autodiff)}: ${d.agrees ? '✓ they agree' : '✗ they disagree'}` });
     if (!fold) {
       later(render);
