@@ -7,7 +7,7 @@
 import type { NodeId, SourceRange } from '../../engine/tape';
 import { OPS } from '../../engine/ops';
 import type { Graph } from '../../engine/graph';
-import { norm2 } from '../../engine/tensor';
+import { norm2, sizeOf } from '../../engine/tensor';
 import type { Nested } from '../../engine/tensor';
 import { ancestors } from './hidden';
 import { tracePython } from './trace';
@@ -117,7 +117,7 @@ export function codeTrace(o: CodeTraceOptions): CodeTrace {
         name: a.name, origin: a.origin, ...(a.line !== undefined ? { line: a.line } : {}), value,
         ...(a.shape ? { shape: a.shape } : {}), ...(a.whole ? { whole: true } : {}),
         // any assumed value can be tried with another in the panel: numbers, and arrays small enough to type
-        ...(value.shape.reduce((n, d) => n * d, 1) <= MAX_EDITABLE ? { edit: a.value } : {}),
+        ...(sizeOf(value.shape) <= MAX_EDITABLE ? { edit: a.value } : {}),
       };
     }),
     ...(tr.hidden ? { hidden: { name: tr.hidden.name, steps: tr.hidden.steps.map((s) => ({ t: s.t, hNorm: s.hNorm, dLdhNorm: s.dLdhNorm, log10: s.log10dLdh })) } } : {}),

@@ -102,7 +102,7 @@ const LOSS_NAMES = ['loss', 'L', 'J'];
 const MAX_CALL_DEPTH = 8;
 const MAX_WORK = 200_000;
 
-interface Frame { vars: Map<string, Ty>; ret?: Ty; fn?: string }
+interface Frame { vars: Map<string, Ty>; ret?: Ty }
 
 export interface ShapeInferenceOptions {
   /** values defined before the analyzed statements (the lines above a selection) */
@@ -383,17 +383,15 @@ class Shapes {
       }
       return array([...out, ...t.dims.slice(d)]);
     }
-    if (sliced) {
-      if (t.k === 'array' && !commas && t.dims.length) return array([fresh(), ...t.dims.slice(1)]);
-      if (t.k === 'list') return new Ty({ k: 'list', elem: t.elem, len: fresh(DEFAULT_STEPS) });
-      return unknown();
-    }
+    // (arrays are done above)
+    if (sliced) return t.k === 'list' ? new Ty({ k: 'list', elem: t.elem, len: fresh(DEFAULT_STEPS) }) : unknown();
     if (commas) {
-      const k = idx.length;
-      if (t.k === 'unknown') bind(x, { k: 'array', dims: Array.from({ length: k }, () => fresh()) });
-      const now = find(x).t;
-      if (now.k === 'array') idx.forEach((it, j) => { if (now.dims[j]) this.indexInto(it, now.dims[j]); });
-      return now.k === 'array' && now.dims.length >= k ? array(now.dims.slice(k)) : unknown();
+      if (t.k !== 'unknown') return unknown();
+      // W[i, j] of a free W: a matrix of that many axes, read one number at a time
+      const dims = idx.map(() => fresh());
+      bind(x, { k: 'array', dims });
+      idx.forEach((it, j) => this.indexInto(it, dims[j]));
+      return array([]);
     }
     const first = idx[0] ? find(idx[0]).t : undefined;
     if (first && first.k !== 'int' && first.k !== 'unknown') return t.k === 'dict' ? t.elem : unknown();
@@ -567,7 +565,6 @@ class Shapes {
       if (REDUCTIONS.has(np)) return args.length > 1 || keywords.has('axis') ? unknown() : array([]);
       if (np === 'zeros_like' || np === 'ones_like' || np === 'empty_like') return args[0] ? this.like(args[0]) : unknown();
       if (np === 'transpose') return args[0] ? this.transpose(args[0]) : unknown();
-      if (np === 'exp' || np === 'pi' || np === 'e') return array([]);
       if (np === 'reshape') return args.length === 2 ? this.reshape(args[0], [args[1]]) : unknown();
       if (CREATORS.has(np)) {
         const dims = this.dimsOf(np === 'full' ? args.slice(0, 1) : args);
@@ -658,7 +655,7 @@ class Shapes {
     if (this.calling.has(name) || this.frames.length > MAX_CALL_DEPTH) return unknown();
     const [, , paramList, body] = kids(def);
     if (!paramList || !body) return unknown();
-    const frame: Frame = { vars: new Map(), fn: name };
+    const frame: Frame = { vars: new Map() };
     const ps = kids(paramList).filter((k) => !['(', ')', ','].includes(k.name));
     let pos = 0;
     for (let i = 0; i < ps.length; i++) {

@@ -8,7 +8,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import { latexNum, localsLatex, pathLatex, stepLatex } from '../../explain/derivation';
+import { latexNum, localsLatex, pathLatex, plainSymbol, stepLatex } from '../../explain/derivation';
 import type { ExplainTrace } from '../../explain/explainTrace';
 import type { ExplainPanelOptions, ExplainViewState, FromExplainView, ToExplainView } from '../explainProtocol';
 import { assertNever } from '../panelProtocol';
@@ -136,9 +136,6 @@ function drawAll(): void {
   later(() => document.getElementById('symbolic')!.replaceWith(derivativeSection(t, o.wrt)));
 }
 
-/** A node's LaTeX symbol as text: v_{3} is v3. */
-const plainSym = (symbol: string): string => symbol.replace(/_\{(\w+)\}/, '$1');
-
 /** The graph's room: the window less the body's padding and the frame's border (no forced layout). */
 const graphWidth = (): number => window.innerWidth - 2 * 12 - 2;
 
@@ -163,13 +160,13 @@ function drawStep(firstPaint = false): void {
   fitGraph(wrap.firstElementChild as SVGSVGElement, graphWidth());
   // reading or setting the scroll forces a layout: only a redrawn graph has a scroll to keep
   if (keepScroll[0] || keepScroll[1]) [wrap.scrollLeft, wrap.scrollTop] = keepScroll;
-  const who = n.kind === 'variable' ? `the input ${n.label}` : n.kind === 'output' ? 'the output f' : `${plainSym(n.symbol)} = ${n.label}(…)`;
+  const who = n.kind === 'variable' ? `the input ${n.label}` : n.kind === 'output' ? 'the output f' : `${plainSymbol(n)} = ${n.label}(…)`;
   document.getElementById('step-count')!.textContent = `Step ${cursor + 1} of ${t.steps.length}: ${who}`;
   const formula = document.getElementById('formula')!;
   formula.replaceChildren();
   math(() => texSoon(formula, stepLatex(t, s), ''));
   const result = document.getElementById('step-result')!;
-  result.textContent = `∂f/∂${n.kind === 'variable' ? n.label : plainSym(n.symbol)} = ${fmt(s.grad)}`;
+  result.textContent = `∂f/∂${plainSymbol(n)} = ${fmt(s.grad)}`;
   result.dataset.node = String(s.node);
   result.dataset.grad = String(s.grad);
   result.dataset.kind = n.kind;
@@ -180,7 +177,7 @@ function drawStep(firstPaint = false): void {
   for (const c of s.terms) {
     const child = t.nodes[c.child];
     const box = el('div', { class: 'rule' });
-    box.textContent = `∂${plainSym(child.symbol)}/∂${plainSym(n.symbol)} = ${fmt(c.local)}`;
+    box.textContent = `∂${plainSymbol(child)}/∂${plainSymbol(n)} = ${fmt(c.local)}`;
     math(() => texSoon(box, `${child.symbol} = ${child.latex}:\\quad ${child.rule}\\;\\Rightarrow\\; \\frac{\\partial ${child.symbol}}{\\partial ${n.symbol}} = ${latexNum(c.local)}`, box.textContent ?? ''));
     rules.append(box);
   }

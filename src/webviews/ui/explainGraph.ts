@@ -4,6 +4,7 @@
  * focusable buttons; hovering or focusing one asks the host to light up its source text.
  */
 import type { ExplainTrace } from '../../explain/explainTrace';
+import { plainSymbol } from '../../explain/derivation';
 import { fmt } from './dom';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -77,9 +78,8 @@ export function graphSvg(t: ExplainTrace, done: ReadonlySet<number>, current: nu
   for (const n of t.nodes) {
     const reached = done.has(n.id);
     const cls = ['node', n.kind, n.id === current ? 'current' : '', children.has(n.id) ? 'child' : '', reached ? 'reached' : ''].filter(Boolean).join(' ');
-    const name = n.kind === 'variable' || n.kind === 'constant' ? n.label : `${n.label}  ${n.symbol.replace(/_\{(\w+)\}/, '$1')}`;
-    const sym = n.kind === 'variable' ? n.label : n.symbol.replace(/_\{(\w+)\}/, '$1');
-    const grad = n.grad === null ? '' : `∂f/∂${sym} = ${reached ? fmt(n.grad) : '?'}`;
+    const name = n.kind === 'variable' || n.kind === 'constant' ? n.label : `${n.label}  ${plainSymbol(n)}`;
+    const grad = n.grad === null ? '' : `∂f/∂${plainSymbol(n)} = ${reached ? fmt(n.grad) : '?'}`;
     const g = svg('g', {
       class: cls, tabindex: 0, role: 'button', 'data-node': n.id,
       'aria-label': `${name}: value ${fmt(n.value)}${n.grad === null ? '' : reached ? `, gradient ${fmt(n.grad)}` : ', gradient not reached yet'}`,

@@ -5,12 +5,12 @@
 import type * as MathModule from './math';
 
 const loaded = (): typeof MathModule | undefined => (globalThis as { gradientLensMath?: typeof MathModule }).gradientLensMath;
+/** the latest render asked for each element, and all renders waiting for KaTeX */
 const pendingFor = new WeakMap<HTMLElement, () => void>();
-
+const waiting: (() => void)[] = [];
 document.addEventListener('gradient-lens-math', () => {
   for (const render of waiting.splice(0)) render();
 });
-const waiting: (() => void)[] = [];
 
 /** Renders now if KaTeX has run; otherwise shows `plain` and renders when it has. */
 export function texSoon(target: HTMLElement, latex: string, plain: string, display = true): void {
