@@ -1,11 +1,13 @@
 // Explain Gradient's time from command to rendered panel for a 50-node expression (target: under
-// 300 ms): a fresh webview page's load to 'ready' (bundle, KaTeX css), the host's parse + trace +
-// symbolic derivatives, and the message to the first painted frame of the graph and the step, in
-// headless Chromium. "Painted" is the browser's own record of when the step's text was presented
-// (Element Timing's renderTime), not a guess from animation frames. VS Code's own webview creation
-// is outside what the extension controls.
+// 300 ms): the host's parse + trace + symbolic derivatives, then a fresh webview page in headless
+// Chromium from the start of its navigation (HTML, bundle, styles, 'ready', the trace posted back at
+// once) to the first painted frame of the graph and the step. "Painted" is the browser's own record
+// of when the step's text was presented (Element Timing's renderTime), not a guess from animation
+// frames. A blank page's first paint, measured in the same run, is the browser's own share; VS
+// Code's creation of the webview itself is outside what the extension controls.
 import { existsSync } from 'node:fs';
 import { explainTrace } from '../src/explain/explainTrace';
+import type { Browser } from 'playwright-core';
 import { launch, openView } from '../test/webviews/page';
 import type { Section, SectionResult } from './sections';
 import { median } from './timing';
@@ -17,6 +19,36 @@ export function unrolledLoss(T: number): string {
   let h = 'h0';
   for (let t = 1; t <= T; t++) h = `relu(w_h*${h} + w_i*x${t})`;
   return `-log(sigmoid(w_o*${h}))`;
+}
+
+declare function presented(identifier: string, after: number): Promise<number>;
+
+/**
+ * Defines `presented(identifier, after)` in every page: the browser's own record (Element Timing's
+ * renderTime, ms from navigation start) of when the element marked elementtiming="identifier" was
+ * first shown on screen after `after`; not a guess from animation frames.
+ */
+function presentedScript(): void {
+  (window as unknown as { presented: typeof presented }).presented = (identifier, after) => new Promise((resolve, reject) => {
+    const obs = new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as (PerformanceEntry & { identifier: string; renderTime: number })[]) {
+        if (e.identifier === identifier && e.renderTime > after) { obs.disconnect(); resolve(e.renderTime); }
+      }
+    });
+    obs.observe({ type: 'element', buffered: true });
+    setTimeout(() => reject(new Error(`${identifier} was not painted within 10 s`)), 10_000);
+  });
+}
+
+/** The browser's own share: navigation to the first paint of a page with one line of text. */
+async function blankPage(browser: Browser): Promise<number> {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  await page.addInitScript(presentedScript);
+  await page.route('https://webview.test/**', (route) => route.fulfill({ contentType: 'text/html', body: '<!DOCTYPE html><html><body><p elementtiming="line">Loading…</p></body></html>' }));
+  await page.goto('https://webview.test/index.html');
+  const t = await page.evaluate(() => presented('line', 0));
+  await page.close();
+  return t;
 }
 
 export const explainSection: Section = {
@@ -39,44 +71,38 @@ export const explainSection: Section = {
     }
     const browser = await launch();
     try {
-      const load: number[] = [], draw: number[] = [], warm: number[] = [], created: number[] = [];
+      const ready: number[] = [], cold: number[] = [], warm: number[] = [], blank: number[] = [];
       for (let i = 0; i < 7; i++) {
-        const t0 = performance.now();
-        const v = await openView(browser, 'explain'); // a fresh page: HTML, bundle, KaTeX css, 'ready'
-        created.push(performance.now() - t0);
-        // the page's own load: from the start of its navigation to its 'ready' message
-        load.push(await v.page.evaluate(() => (window as unknown as { __readyAt: number }).__readyAt));
-        const paint = (msg: unknown) => v.page.evaluate((m) => new Promise<number>((resolve, reject) => {
+        blank.push(await blankPage(browser));
+        // a new panel: the host answers the page's 'ready' with the trace at once, and the clock
+        // runs from the start of the page's navigation to the step's text presented on screen
+        const v = await openView(browser, 'explain', { reply: { type: 'trace', options, trace: trace() } });
+        await v.page.evaluate(presentedScript); // (the entry it reads is buffered)
+        ready.push(await v.page.evaluate(() => (window as unknown as { __readyAt: number }).__readyAt));
+        cold.push(await v.page.evaluate(() => presented('step-result', 0)));
+        // the panel already open (a second Explain Gradient in the session): another expression
+        await v.page.waitForTimeout(800); // let the first one's KaTeX, paths and derivatives finish
+        const msg = { type: 'trace', options: { ...options, values: { w_o: 0.9 } }, trace: explainTrace({ expression, values: { w_o: 0.9 } }) };
+        warm.push(await v.page.evaluate((m) => {
           document.querySelector('#step-result')?.remove();
           const t1 = performance.now();
-          // the new #step-result (marked elementtiming) is drawn in the same frame as the graph
-          const obs = new PerformanceObserver((list) => {
-            for (const e of list.getEntries() as (PerformanceEntry & { identifier: string; renderTime: number })[]) {
-              if (e.identifier === 'step-result' && e.renderTime > t1) { obs.disconnect(); resolve(e.renderTime - t1); }
-            }
-          });
-          obs.observe({ type: 'element', buffered: false });
-          setTimeout(() => reject(new Error('the step was not painted within 10 s')), 10_000);
           window.postMessage(m, '*');
-        }), msg);
-        draw.push(await paint({ type: 'trace', options, trace: trace() }));
-        // the panel already open (a second Explain Gradient in the session): another expression
-        await v.page.waitForTimeout(300); // let the first one's paths and derivatives finish
-        warm.push(await paint({ type: 'trace', options: { ...options, values: { w_o: 0.9 } }, trace: explainTrace({ expression, values: { w_o: 0.9 } }) }));
+          return presented('step-result', t1).then((t) => t - t1);
+        }, msg));
         if (v.problems.length) throw new Error(`webview errors: ${v.problems.join('; ')}`);
         await v.page.close();
       }
-      const l = median(load.slice(1)), d = median(draw.slice(1)), w = median(warm.slice(1)), p = median(created.slice(1));
-      const cold = l + c + d, open = c + w;
-      ctx.log(`explain: ${nodes} nodes: page load to 'ready' ${l.toFixed(1)} ms, host trace ${c.toFixed(1)} ms, trace to painted graph ${d.toFixed(1)} ms in a new panel, ${w.toFixed(1)} ms in an open one`);
+      const r = median(ready.slice(1)), d = median(cold.slice(1)), w = median(warm.slice(1)), b = median(blank.slice(1));
+      const newPanel = c + d, open = c + w;
+      ctx.log(`explain: ${nodes} nodes: host trace ${c.toFixed(1)} ms; new panel: 'ready' at ${r.toFixed(0)} ms, step on screen at ${d.toFixed(0)} ms from navigation (a blank page: ${b.toFixed(0)} ms); open panel: trace to painted step ${w.toFixed(1)} ms`);
       return {
         rows: [],
         targets: [
-          { name: `Explain Gradient, ${nodes}-node expression, new panel: page load + trace + graph painted < ${LIMIT_MS} ms`, pass: cold < LIMIT_MS, value: Number(cold.toFixed(1)), unit: 'ms' },
+          { name: `Explain Gradient, ${nodes}-node expression, new panel: trace + page load + graph painted < ${LIMIT_MS} ms`, pass: newPanel < LIMIT_MS, value: Number(newPanel.toFixed(1)), unit: 'ms' },
           { name: `Explain Gradient, ${nodes}-node expression, panel open: trace + graph painted < ${LIMIT_MS} ms`, pass: open < LIMIT_MS, value: Number(open.toFixed(1)), unit: 'ms' },
         ],
-        notes: [`explain: a new panel takes ${cold.toFixed(0)} ms = the page's load to 'ready' ${l.toFixed(0)} + the host's trace ${c.toFixed(1)} + message to the painted graph and first step ${d.toFixed(0)}; an open panel ${open.toFixed(0)} ms (paths and derivatives render after that paint); not included: VS Code's own webview creation (here Playwright's new tab takes ${p.toFixed(0)} ms with the load)`],
-        json: { explain: { nodes, trace_ms: c, load_ms: l, draw_ms: d, warm_draw_ms: w, new_panel_ms: cold, open_panel_ms: open, tab_ms: p } },
+        notes: [`explain: a new panel takes ${newPanel.toFixed(0)} ms = the host's trace ${c.toFixed(1)} + the page's navigation to the painted graph and first step ${d.toFixed(0)} (it says 'ready' at ${r.toFixed(0)} and gets the trace at once); a blank page with one line of text paints at ${b.toFixed(0)} ms in the same browser (the browser's own share); an open panel ${open.toFixed(0)} ms (paths and derivatives render after that paint); not included: VS Code's own webview creation`],
+        json: { explain: { nodes, trace_ms: c, ready_ms: r, new_panel_paint_ms: d, blank_page_paint_ms: b, warm_draw_ms: w, new_panel_ms: newPanel, open_panel_ms: open } },
       };
     } finally {
       await browser.close();

@@ -25,6 +25,10 @@ afterAll(async () => browser?.close());
 describe('Explain Gradient webview', () => {
   it('draws every node of the graph with its value, and the expression in KaTeX', async () => {
     const v = await openView(browser, 'explain');
+    // KaTeX is neither fetched nor run before a trace is on screen; then it comes with the nonce
+    const katexScripts = () => v.page.evaluate(() => [...document.querySelectorAll('script[src$="katex.js"]')].map((s) => (s as HTMLScriptElement).nonce));
+    expect(await katexScripts()).toEqual([]);
+    expect(await v.page.evaluate(() => 'gradientLensMath' in globalThis)).toBe(false);
     const msg = traceMsg(opts('sigmoid(w*x + b)', { w: 0.5, x: 2, b: -1 }));
     await v.post(msg);
     const { page } = v;
@@ -36,6 +40,7 @@ describe('Explain Gradient webview', () => {
     expect(await page.locator('#graph .node.output .node-value').textContent()).toBe('= 0.5');
     // the expression's KaTeX comes just after the first paint (the graph and the step come first)
     await expect.poll(() => page.locator('#expr-head .katex').count()).toBe(1);
+    expect(await katexScripts()).toEqual(['testnonce123']);
     // before stepping only the output's gradient is known
     expect(await page.locator('#graph .node.reached').count()).toBe(1);
     expect(v.problems).toEqual([]);

@@ -40,7 +40,11 @@ export interface WebviewPage {
   state(): Promise<unknown>;
 }
 
-export async function openView(browser: Browser, view: ViewName, opts: { state?: unknown; theme?: 'dark' | 'light' | 'high-contrast' } = {}): Promise<WebviewPage> {
+/**
+ * `reply`: a message the stand-in host posts back as soon as the page says 'ready' (as the real
+ * panel answers with its first trace), for measuring the whole first load.
+ */
+export async function openView(browser: Browser, view: ViewName, opts: { state?: unknown; theme?: 'dark' | 'light' | 'high-contrast'; reply?: unknown } = {}): Promise<WebviewPage> {
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   const problems: string[] = [];
   page.on('console', (m) => { if (m.type() === 'error' || /Content Security Policy|Refused to/.test(m.text())) problems.push(m.text()); });
@@ -57,14 +61,19 @@ export async function openView(browser: Browser, view: ViewName, opts: { state?:
       return route.fulfill({ status: 404, body: '' });
     }
   });
-  await page.addInitScript(({ state, theme }) => {
+  await page.addInitScript(({ state, theme, reply }) => {
     const w = window as unknown as { __posted: unknown[]; __state: unknown; __readyAt?: number; acquireVsCodeApi: () => unknown };
     w.__posted = [];
     w.__state = state;
     // __readyAt: ms from the start of the page's navigation to its 'ready' (the bench reads it)
-    w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => { if ((m as { type?: string })?.type === 'ready') w.__readyAt ??= performance.now(); w.__posted.push(m); }, getState: () => w.__state, setState: (s: unknown) => { w.__state = s; } });
+    const ready = (): void => {
+      if (w.__readyAt !== undefined) return;
+      w.__readyAt = performance.now();
+      if (reply !== undefined) setTimeout(() => window.postMessage(reply, '*'), 0);
+    };
+    w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => { if ((m as { type?: string })?.type === 'ready') ready(); w.__posted.push(m); }, getState: () => w.__state, setState: (s: unknown) => { w.__state = s; } });
     document.addEventListener('DOMContentLoaded', () => document.body.classList.add(`vscode-${theme}`));
-  }, { state: opts.state, theme: opts.theme ?? 'dark' });
+  }, { state: opts.state, theme: opts.theme ?? 'dark', reply: opts.reply });
   await page.goto(`${ORIGIN}/index.html`);
   await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
   return {

@@ -1,6 +1,6 @@
 /**
  * Formulas for a page whose KaTeX arrives as a later script (katexGlobal.ts): `texSoon` renders at
- * once when it has run, or shows the plain text until it has.
+ * once when it has run, or shows the plain text until it has; `runLaterScripts` runs it.
  */
 import type * as MathModule from './math';
 
@@ -23,4 +23,46 @@ export function texSoon(target: HTMLElement, latex: string, plain: string, displ
   };
   pendingFor.set(target, render);
   waiting.push(render);
+}
+
+let started = false;
+/**
+ * Loads the page's later scripts (html.ts lists their URLs in <body data-later-scripts>): once, in
+ * order, each a classic script carrying the nonce of the page's own entry script.
+ */
+export function runLaterScripts(): void {
+  if (started) return;
+  started = true;
+  const nonce = document.querySelector<HTMLScriptElement>('script[nonce]')?.nonce ?? '';
+  for (const src of JSON.parse(document.body.dataset.laterScripts ?? '[]') as string[]) {
+    const script = document.createElement('script');
+    script.nonce = nonce;
+    script.src = src;
+    script.async = false; // in document order
+    document.body.append(script);
+  }
+}
+
+/**
+ * Calls `then` once the element marked `elementtiming="<identifier>"` has been presented on screen
+ * (Element Timing: after raster, not just after the main thread's part of the frame), or after `ms`
+ * if the browser does not tell (a hidden panel paints nothing).
+ */
+export function whenPresented(identifier: string, then: () => void, ms = 300): void {
+  let done = false;
+  let observer: PerformanceObserver | undefined;
+  const go = (): void => {
+    if (done) return;
+    done = true;
+    observer?.disconnect();
+    clearTimeout(timer);
+    then();
+  };
+  const timer = setTimeout(go, ms);
+  if (PerformanceObserver.supportedEntryTypes?.includes('element')) {
+    observer = new PerformanceObserver((list) => {
+      if (list.getEntries().some((e) => (e as PerformanceEntry & { identifier?: string }).identifier === identifier)) go();
+    });
+    observer.observe({ type: 'element', buffered: true });
+  }
 }
