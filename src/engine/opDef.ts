@@ -107,6 +107,13 @@ export function sameShapes(xs: readonly Shape[], _a: Attrs, name: string): Shape
 const oneInput = (xs: readonly Shape[]): Shape => xs[0];
 
 /**
+ * Hand-written loops for a hot elementwise op, the same math as its scalar rule: the generic loops
+ * call the rule through a closure that all ops of a kind share, a call V8 cannot inline (the op
+ * tests check that the loops and the rule agree).
+ */
+export type Loops = Pick<OpDef, 'forward' | 'backward'>;
+
+/**
  * An elementwise unary op from its scalar function and its derivative written with the input x and
  * output y (tanh' = 1 - y^2 needs only y).
  */
@@ -117,6 +124,7 @@ export function unary(
   d: (x: number, y: number, relu0: number) => number,
   domain: Domain,
   kinkAt?: number,
+  loops?: Loops,
 ): OpDef {
   return {
     label,
@@ -132,6 +140,7 @@ export function unary(
       const V = c.V, G = c.G, C = c.C[0], o = c.o, a = c.x[0], g = c.g, k = c.c[0], r = c.relu0;
       for (let i = 0; i < c.n; i++) C[k + i] += G[g + i] * d(V[a + i], V[o + i], r);
     },
+    ...loops,
     kink:
       kinkAt === undefined
         ? undefined
@@ -145,7 +154,7 @@ export function unary(
 }
 
 /** An elementwise binary op (inputs of equal shape: Graph inserts the broadcasts) from its scalar rule. */
-export function binary(label: string, latex: string, rule: BinaryRule, domain: Domain | readonly Domain[], kink?: (a: number, b: number) => number): OpDef {
+export function binary(label: string, latex: string, rule: BinaryRule, domain: Domain | readonly Domain[], kink?: (a: number, b: number) => number, loops?: Loops): OpDef {
   const { f, da, db } = rule;
   return {
     label,
@@ -166,6 +175,7 @@ export function binary(label: string, latex: string, rule: BinaryRule, domain: D
         B[qb + i] += gi * db(x, y, z, r);
       }
     },
+    ...loops,
     kink: kink
       ? (c) => {
           let dist = Infinity;

@@ -55,10 +55,9 @@ function reduceForward(c: Ctx, kind: 'sum' | 'mean' | 'max'): void {
 }
 
 /** [m, k, n] of a matmul whose inputs are a matrix or a vector. */
-function mmDims(c: Ctx): [number, number, number] {
-  const [sa, sb] = c.xs;
-  return [sa.length === 2 ? sa[0] : 1, sb[0], sb.length === 2 ? sb[1] : 1];
-}
+/** matmul's m x k times k x n, a vector being one row (left) or one column (right) */
+const mmRows = (c: Ctx): number => (c.xs[0].length === 2 ? c.xs[0][0] : 1);
+const mmCols = (c: Ctx): number => (c.xs[1].length === 2 ? c.xs[1][1] : 1);
 
 function sliceWalk(c: Ctx, visit: (from: number, to: number) => void): void {
   const { outer, len, inner } = splitAt(c.xs[0], c.attrs.axis);
@@ -85,7 +84,20 @@ export const OPS = {
   const: leaf('const'),
   // d(a+b)/da = 1, d(a+b)/db = 1
   add: binary('+', '\\frac{\\partial (a+b)}{\\partial a} = 1,\\quad \\frac{\\partial (a+b)}{\\partial b} = 1',
-    { f: (a, b) => a + b, da: () => 1, db: () => 1 }, [-2, 2]),
+    { f: (a, b) => a + b, da: () => 1, db: () => 1 }, [-2, 2], undefined, {
+      forward(c) {
+        const V = c.V, o = c.o, a = c.x[0], b = c.x[1];
+        for (let i = 0; i < c.n; i++) V[o + i] = V[a + i] + V[b + i];
+      },
+      backward(c) {
+        const G = c.G, g = c.g, A = c.C[0], B = c.C[1], qa = c.c[0], qb = c.c[1];
+        for (let i = 0; i < c.n; i++) {
+          const gi = G[g + i];
+          A[qa + i] += gi;
+          B[qb + i] += gi;
+        }
+      },
+    }),
   // d(a-b)/da = 1, d(a-b)/db = -1
   sub: binary('−', '\\frac{\\partial (a-b)}{\\partial a} = 1,\\quad \\frac{\\partial (a-b)}{\\partial b} = -1',
     { f: (a, b) => a - b, da: () => 1, db: () => -1 }, [-2, 2]),
@@ -118,7 +130,19 @@ export const OPS = {
   // d/dx cos x = -sin x
   cos: unary('cos', '\\frac{d \\cos x}{dx} = -\\sin x', Math.cos, (x) => -Math.sin(x), [-3, 3]),
   // d/dx tanh x = 1 - tanh^2 x
-  tanh: unary('tanh', '\\frac{d \\tanh x}{dx} = 1 - \\tanh^2 x', Math.tanh, (_x, y) => 1 - y * y, [-2, 2]),
+  tanh: unary('tanh', '\\frac{d \\tanh x}{dx} = 1 - \\tanh^2 x', Math.tanh, (_x, y) => 1 - y * y, [-2, 2], undefined, {
+    forward(c) {
+      const V = c.V, o = c.o, a = c.x[0];
+      for (let i = 0; i < c.n; i++) V[o + i] = Math.tanh(V[a + i]);
+    },
+    backward(c) {
+      const V = c.V, G = c.G, C = c.C[0], o = c.o, g = c.g, k = c.c[0];
+      for (let i = 0; i < c.n; i++) {
+        const y = V[o + i];
+        C[k + i] += G[g + i] * (1 - y * y);
+      }
+    },
+  }),
   // d/dx sigmoid x = sigmoid x (1 - sigmoid x)
   sigmoid: unary('σ', '\\sigma\'(x) = \\sigma(x)\\,(1 - \\sigma(x))', sigmoid, (_x, y) => y * (1 - y), [-3, 3]),
   // d/dx log(1 + e^x) = sigmoid x
@@ -147,17 +171,19 @@ export const OPS = {
     label: '@', arity: 2,
     latex: '\\frac{\\partial (AB)}{\\partial A} = G B^\\top,\\quad \\frac{\\partial (AB)}{\\partial B} = A^\\top G',
     shape(xs, _a, name) {
-      const [a, b] = xs;
+      const a = xs[0], b = xs[1];
       if (a.length < 1 || a.length > 2) fail(name, `expected a vector or matrix, got shape ${shapeStr(a)}`, 0);
       if (b.length < 1 || b.length > 2) fail(name, `expected a vector or matrix, got shape ${shapeStr(b)}`, 1);
       const ka = a[a.length - 1], kb = b[0];
       if (ka !== kb) fail(name, `inner dimensions ${ka} and ${kb} do not match`, 1);
-      return [...(a.length === 2 ? [a[0]] : []), ...(b.length === 2 ? [b[1]] : [])];
+      if (a.length === 1) return b.length === 2 ? [b[1]] : SCALAR;
+      // a square matrix times a vector has the vector's shape (shapes are never mutated: share it)
+      if (b.length === 1) return a[0] === b[0] ? b : [a[0]];
+      return [a[0], b[1]];
     },
-    forward(c) { const [m, k, n] = mmDims(c); matmulForward(c.V, c.x[0], c.x[1], c.o, m, k, n); },
+    forward(c) { matmulForward(c.V, c.x[0], c.x[1], c.o, mmRows(c), c.xs[1][0], mmCols(c)); },
     backward(c) {
-      const [m, k, n] = mmDims(c);
-      matmulBackward(c.V, c.x[0], c.x[1], m, k, n, c.G, c.g, c.need[0] ? c.C[0] : null, c.c[0], c.need[1] ? c.C[1] : null, c.c[1]);
+      matmulBackward(c.V, c.x[0], c.x[1], mmRows(c), c.xs[1][0], mmCols(c), c.G, c.g, c.need[0] ? c.C[0] : null, c.c[0], c.need[1] ? c.C[1] : null, c.c[1]);
     },
     tests: [
       { shapes: [[3, 4], [4, 2]], domain: [-2, 2] },

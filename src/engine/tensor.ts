@@ -17,7 +17,7 @@ export const SCALAR: Shape = Object.freeze([]) as Shape;
 
 export function sizeOf(shape: Shape): number {
   let n = 1;
-  for (const d of shape) n *= d;
+  for (let i = 0; i < shape.length; i++) n *= shape[i];
   return n;
 }
 

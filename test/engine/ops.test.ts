@@ -4,11 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { gradcheck } from '../../src/engine/gradcheck';
-import type { Domain, OpTest } from '../../src/engine/opDef';
+import type { Domain, OpDef, OpTest } from '../../src/engine/opDef';
 import { OPS, OP_NAMES } from '../../src/engine/ops';
 import type { Tensor } from '../../src/engine/tensor';
 import { sizeOf } from '../../src/engine/tensor';
 import { mulberry32 } from '../../src/engine/random';
+import { Graph } from '../../src/engine/graph';
 
 function sample(test: OpTest, rand: () => number): Tensor[] {
   return test.shapes.map((shape, k) => {
@@ -43,5 +44,33 @@ describe('op table', () => {
       checked++;
     }
     expect(checked).toBe(3);
+  });
+});
+
+describe('elementwise ops: the tensor loops and the scalar rule are the same math', () => {
+  // a tensor runs the op's loops (generic over its rule, or hand-written for hot ops such as tanh and
+  // add); a 0-d tensor runs its scalar rule. Both must give the same values and gradients.
+  const elementwise = OP_NAMES.filter((n) => (OPS[n] as OpDef).unaryRule || (OPS[n] as OpDef).binaryRule);
+  it('covers the unary and binary ops', () => {
+    expect(elementwise).toEqual(expect.arrayContaining(['add', 'sub', 'mul', 'div', 'tanh', 'relu', 'exp', 'sigmoid']));
+  });
+
+  it.each(elementwise)('%s', (name) => {
+    const test = OPS[name].tests[0] as OpTest;
+    const xs = sample(test, mulberry32(99 + name.length));
+    const n = xs[0].data.length;
+    const w = Array.from({ length: n }, (_v, i) => 0.5 + i / n);
+    const g = new Graph();
+    const ins = xs.map((x) => g.param(x));
+    const y = g.apply(name, ins);
+    const grads = g.backward(g.sum(g.mul(y, g.constant({ shape: xs[0].shape, data: Float64Array.from(w) }))));
+    for (let i = 0; i < n; i++) {
+      const s = new Graph();
+      const sins = xs.map((x) => s.param(x.data[i]));
+      const sy = s.apply(name, sins);
+      const sg = s.backward(s.mul(sy, s.constant(w[i])));
+      expect(g.value(y).data[i], `${name} value ${i}`).toBe(s.scalar(sy));
+      sins.forEach((si, k) => expect(grads.get(ins[k]).data[i], `${name} d/dx${k} ${i}`).toBeCloseTo(sg.get(si).data[0], 14));
+    }
   });
 });
