@@ -85,6 +85,8 @@ export interface OpDef {
   /** elementwise ops only: the scalar rule everything else is derived from */
   unaryRule?: UnaryRule;
   binaryRule?: BinaryRule;
+  /** a hot elementwise op's scalar rule written out on the arena, for 0-d nodes (see Loops) */
+  scalar?: ScalarLoops;
   /** smallest distance of the current inputs from a point where the derivative jumps */
   kink?(c: Ctx): number;
   /** what the table-driven gradient check samples (empty for leaves) */
@@ -107,11 +109,22 @@ export function sameShapes(xs: readonly Shape[], _a: Attrs, name: string): Shape
 const oneInput = (xs: readonly Shape[]): Shape => xs[0];
 
 /**
- * Hand-written loops for a hot elementwise op, the same math as its scalar rule: the generic loops
- * call the rule through a closure that all ops of a kind share, a call V8 cannot inline (the op
- * tests check that the loops and the rule agree).
+ * An elementwise op's scalar rule written out for a 0-d node, on offsets into the values V and the
+ * gradients G (`b` is unused by unary ops): backward adds G[o] times each local derivative into
+ * G[a] (and G[b]).
  */
-export type Loops = Pick<OpDef, 'forward' | 'backward'>;
+export interface ScalarLoops {
+  forward(V: Float64Array, o: number, a: number, b: number): void;
+  backward(V: Float64Array, G: Float64Array, o: number, a: number, b: number, relu0: number): void;
+}
+
+/**
+ * Hand-written code for a hot elementwise op, the same math as its scalar rule: the tensor loops,
+ * and `scalar` for the 0-d nodes of the lecture's scalar RNN. The generic code calls the rule
+ * through a closure that all ops of a kind share: V8 cannot inline that call, and boxes every number
+ * it returns (W1 spent a third of its time there). The op tests check all three against each other.
+ */
+export type Loops = Partial<Pick<OpDef, 'forward' | 'backward' | 'scalar'>>;
 
 /**
  * An elementwise unary op from its scalar function and its derivative written with the input x and

@@ -97,13 +97,31 @@ export const OPS = {
           B[qb + i] += gi;
         }
       },
+      scalar: {
+        forward: (V, o, a, b) => { V[o] = V[a] + V[b]; },
+        backward: (_V, G, o, a, b) => { G[a] += G[o]; G[b] += G[o]; },
+      },
     }),
   // d(a-b)/da = 1, d(a-b)/db = -1
   sub: binary('−', '\\frac{\\partial (a-b)}{\\partial a} = 1,\\quad \\frac{\\partial (a-b)}{\\partial b} = -1',
-    { f: (a, b) => a - b, da: () => 1, db: () => -1 }, [-2, 2]),
+    { f: (a, b) => a - b, da: () => 1, db: () => -1 }, [-2, 2], undefined, {
+      scalar: {
+        forward: (V, o, a, b) => { V[o] = V[a] - V[b]; },
+        backward: (_V, G, o, a, b) => { G[a] += G[o]; G[b] -= G[o]; },
+      },
+    }),
   // d(ab)/da = b, d(ab)/db = a
   mul: binary('×', '\\frac{\\partial (ab)}{\\partial a} = b,\\quad \\frac{\\partial (ab)}{\\partial b} = a',
-    { f: (a, b) => a * b, da: (_a, b) => b, db: (a) => a }, [-2, 2]),
+    { f: (a, b) => a * b, da: (_a, b) => b, db: (a) => a }, [-2, 2], undefined, {
+      scalar: {
+        forward: (V, o, a, b) => { V[o] = V[a] * V[b]; },
+        backward: (V, G, o, a, b) => {
+          const g = G[o], x = V[a], y = V[b];
+          G[a] += g * y;
+          G[b] += g * x;
+        },
+      },
+    }),
   // d(a/b)/da = 1/b, d(a/b)/db = -a/b^2 = -y/b
   div: binary('÷', '\\frac{\\partial (a/b)}{\\partial a} = \\frac{1}{b},\\quad \\frac{\\partial (a/b)}{\\partial b} = -\\frac{a}{b^2}',
     { f: (a, b) => a / b, da: (_a, b) => 1 / b, db: (_a, b, y) => -y / b }, [[-2, 2], [0.5, 2]]),
@@ -124,7 +142,18 @@ export const OPS = {
   // d/dx |x| = sign(x), 0 at 0
   abs: unary('|·|', '\\frac{d |x|}{dx} = \\operatorname{sign}(x)', Math.abs, (x) => Math.sign(x), [-2, 2], 0),
   // d/dx relu(x) = [x > 0], relu'(0) by convention; NaN stays NaN (as in PyTorch)
-  relu: unary('relu', "\\operatorname{relu}'(x) = [x > 0]", (x) => (x > 0 ? x : x <= 0 ? 0 : x), (x, _y, r) => (x > 0 ? 1 : x < 0 ? 0 : x === 0 ? r : x), [-2, 2], 0),
+  relu: unary('relu', "\\operatorname{relu}'(x) = [x > 0]", (x) => (x > 0 ? x : x <= 0 ? 0 : x), (x, _y, r) => (x > 0 ? 1 : x < 0 ? 0 : x === 0 ? r : x), [-2, 2], 0, {
+    scalar: {
+      forward: (V, o, a) => {
+        const x = V[a];
+        V[o] = x > 0 ? x : x <= 0 ? 0 : x;
+      },
+      backward: (V, G, o, a, _b, r) => {
+        const x = V[a];
+        G[a] += G[o] * (x > 0 ? 1 : x < 0 ? 0 : x === 0 ? r : x);
+      },
+    },
+  }),
   // d/dx sin x = cos x
   sin: unary('sin', '\\frac{d \\sin x}{dx} = \\cos x', Math.sin, (x) => Math.cos(x), [-3, 3]),
   // d/dx cos x = -sin x
@@ -141,6 +170,13 @@ export const OPS = {
         const y = V[o + i];
         C[k + i] += G[g + i] * (1 - y * y);
       }
+    },
+    scalar: {
+      forward: (V, o, a) => { V[o] = Math.tanh(V[a]); },
+      backward: (V, G, o, a) => {
+        const y = V[o];
+        G[a] += G[o] * (1 - y * y);
+      },
     },
   }),
   // d/dx sigmoid x = sigmoid x (1 - sigmoid x)

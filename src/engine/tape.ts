@@ -52,6 +52,7 @@ const OP_DEFS: readonly OpDef[] = OP_NAMES.map((k) => OPS[k]);
 export const OP_ID = Object.fromEntries(OP_NAMES.map((k, i) => [k, i])) as Record<OpName, number>;
 const UNARY = OP_DEFS.map((d) => d.unaryRule);
 const BINARY = OP_DEFS.map((d) => d.binaryRule);
+const SCALARS = OP_DEFS.map((d) => d.scalar);
 
 /**
  * Read access to all gradients of one backward pass. The tape reuses its gradient buffer, so this
@@ -184,9 +185,10 @@ export class Tape {
     const id = this.alloc(k, def.shape(this.xs1, attrs, OP_NAMES[k]), attrs, 1);
     this.ins[this.inStart[id]] = a;
     this.grad[id] = this.grad[a];
-    const rule = UNARY[k];
-    if (rule && this.sizeAt[id] === 1) this.V[this.offAt[id]] = rule.f(this.V[this.offAt[a]]);
-    else def.forward(this.load(id));
+    const rule = UNARY[k], sc = SCALARS[k];
+    if (this.sizeAt[id] !== 1 || !rule) def.forward(this.load(id));
+    else if (sc) sc.forward(this.V, this.offAt[id], this.offAt[a], 0);
+    else this.V[this.offAt[id]] = rule.f(this.V[this.offAt[a]]);
     return id;
   }
 
@@ -201,9 +203,10 @@ export class Tape {
     this.ins[s] = a;
     this.ins[s + 1] = b;
     this.grad[id] = this.grad[a] | this.grad[b];
-    const rule = BINARY[k];
-    if (rule && this.sizeAt[id] === 1) this.V[this.offAt[id]] = rule.f(this.V[this.offAt[a]], this.V[this.offAt[b]]);
-    else def.forward(this.load(id));
+    const rule = BINARY[k], sc = SCALARS[k];
+    if (this.sizeAt[id] !== 1 || !rule) def.forward(this.load(id));
+    else if (sc) sc.forward(this.V, this.offAt[id], this.offAt[a], this.offAt[b]);
+    else this.V[this.offAt[id]] = rule.f(this.V[this.offAt[a]], this.V[this.offAt[b]]);
     return id;
   }
 
@@ -256,8 +259,12 @@ export class Tape {
         // scalar node of an elementwise op: its scalar rule, straight on the arena
         const o = off[id], g = G[o], a = ins[s], oa = off[a];
         reach[a] = 1;
-        const u = UNARY[k];
-        if (u) {
+        const u = UNARY[k], sc = SCALARS[k];
+        if (sc) {
+          const b = u ? a : ins[s + 1];
+          reach[b] = 1;
+          sc.backward(V, G, o, oa, off[b], r);
+        } else if (u) {
           G[oa] += g * u.d(V[oa], V[o], r);
         } else {
           const rule = BINARY[k]!, b = ins[s + 1], ob = off[b];

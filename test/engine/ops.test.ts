@@ -47,16 +47,19 @@ describe('op table', () => {
   });
 });
 
-describe('elementwise ops: the tensor loops and the scalar rule are the same math', () => {
+describe('elementwise ops: the tensor loops, the scalar code and the scalar rule are the same math', () => {
   // a tensor runs the op's loops (generic over its rule, or hand-written for hot ops such as tanh and
-  // add); a 0-d tensor runs its scalar rule. Both must give the same values and gradients.
+  // add); a 0-d node runs the op's hand-written scalar code if it has one, else its rule. All three
+  // must give the same values and gradients.
   const elementwise = OP_NAMES.filter((n) => (OPS[n] as OpDef).unaryRule || (OPS[n] as OpDef).binaryRule);
-  it('covers the unary and binary ops', () => {
+  it('covers the unary and binary ops, and the hand-written ones', () => {
     expect(elementwise).toEqual(expect.arrayContaining(['add', 'sub', 'mul', 'div', 'tanh', 'relu', 'exp', 'sigmoid']));
+    expect(OP_NAMES.filter((n) => (OPS[n] as OpDef).scalar)).toEqual(expect.arrayContaining(['add', 'sub', 'mul', 'relu', 'tanh']));
   });
 
   it.each(elementwise)('%s', (name) => {
-    const test = OPS[name].tests[0] as OpTest;
+    const def = OPS[name] as OpDef;
+    const test = def.tests[0] as OpTest;
     const xs = sample(test, mulberry32(99 + name.length));
     const n = xs[0].data.length;
     const w = Array.from({ length: n }, (_v, i) => 0.5 + i / n);
@@ -66,11 +69,19 @@ describe('elementwise ops: the tensor loops and the scalar rule are the same mat
     const grads = g.backward(g.sum(g.mul(y, g.constant({ shape: xs[0].shape, data: Float64Array.from(w) }))));
     for (let i = 0; i < n; i++) {
       const s = new Graph();
-      const sins = xs.map((x) => s.param(x.data[i]));
+      const at = xs.map((x) => x.data[i]);
+      const sins = at.map((x) => s.param(x));
       const sy = s.apply(name, sins);
       const sg = s.backward(s.mul(sy, s.constant(w[i])));
-      expect(g.value(y).data[i], `${name} value ${i}`).toBe(s.scalar(sy));
-      sins.forEach((si, k) => expect(grads.get(ins[k]).data[i], `${name} d/dx${k} ${i}`).toBeCloseTo(sg.get(si).data[0], 14));
+      // the rule itself, called directly (relu'(0) = 0, the tape's default)
+      const value = def.unaryRule ? def.unaryRule.f(at[0]) : def.binaryRule!.f(at[0], at[1]);
+      const locals = def.unaryRule ? [def.unaryRule.d(at[0], value, 0)] : [def.binaryRule!.da(at[0], at[1], value, 0), def.binaryRule!.db(at[0], at[1], value, 0)];
+      expect(s.scalar(sy), `${name} scalar value ${i}`).toBe(value);
+      expect(g.value(y).data[i], `${name} tensor value ${i}`).toBe(value);
+      sins.forEach((si, k) => {
+        expect(sg.get(si).data[0], `${name} scalar d/dx${k} ${i}`).toBeCloseTo(w[i] * locals[k], 14);
+        expect(grads.get(ins[k]).data[i], `${name} tensor d/dx${k} ${i}`).toBeCloseTo(w[i] * locals[k], 14);
+      });
     }
   });
 });
