@@ -179,13 +179,22 @@ export class Tape {
 
   /** One-input op by index: no allocation, and scalars run the op's scalar rule directly. */
   protected op1(k: number, a: NodeId, attrs: Attrs = NO_ATTRS): NodeId {
+    const sc = SCALARS[k];
+    if (sc !== undefined && UNARY[k] !== undefined && this.shapes[a].length === 0) {
+      // a 0-d input of an op with scalar code: no shape rule or context to consult
+      const id = this.alloc(k, SCALAR, NO_ATTRS, 1);
+      this.ins[this.inStart[id]] = a;
+      this.grad[id] = this.grad[a];
+      sc.forward(this.V, this.offAt[id], this.offAt[a], 0);
+      return id;
+    }
     const def = OP_DEFS[k];
     if (def.arity !== 1 && def.arity !== -1) throw new Error(`${OP_NAMES[k]}: expects ${def.arity} input(s), got 1`);
     this.xs1[0] = this.shapes[a];
     const id = this.alloc(k, def.shape(this.xs1, attrs, OP_NAMES[k]), attrs, 1);
     this.ins[this.inStart[id]] = a;
     this.grad[id] = this.grad[a];
-    const rule = UNARY[k], sc = SCALARS[k];
+    const rule = UNARY[k];
     if (this.sizeAt[id] !== 1 || !rule) def.forward(this.load(id));
     else if (sc) sc.forward(this.V, this.offAt[id], this.offAt[a], 0);
     else this.V[this.offAt[id]] = rule.f(this.V[this.offAt[a]]);
@@ -194,6 +203,16 @@ export class Tape {
 
   /** Two-input op by index: no allocation, and scalars run the op's scalar rule directly. */
   protected op2(k: number, a: NodeId, b: NodeId, attrs: Attrs = NO_ATTRS): NodeId {
+    const sc = SCALARS[k];
+    if (sc !== undefined && BINARY[k] !== undefined && this.shapes[a].length === 0 && this.shapes[b].length === 0) {
+      const id = this.alloc(k, SCALAR, NO_ATTRS, 2);
+      const s = this.inStart[id];
+      this.ins[s] = a;
+      this.ins[s + 1] = b;
+      this.grad[id] = this.grad[a] | this.grad[b];
+      sc.forward(this.V, this.offAt[id], this.offAt[a], this.offAt[b]);
+      return id;
+    }
     const def = OP_DEFS[k];
     if (def.arity !== 2 && def.arity !== -1) throw new Error(`${OP_NAMES[k]}: expects ${def.arity} input(s), got 2`);
     this.xs2[0] = this.shapes[a];
@@ -203,7 +222,7 @@ export class Tape {
     this.ins[s] = a;
     this.ins[s + 1] = b;
     this.grad[id] = this.grad[a] | this.grad[b];
-    const rule = BINARY[k], sc = SCALARS[k];
+    const rule = BINARY[k];
     if (this.sizeAt[id] !== 1 || !rule) def.forward(this.load(id));
     else if (sc) sc.forward(this.V, this.offAt[id], this.offAt[a], this.offAt[b]);
     else this.V[this.offAt[id]] = rule.f(this.V[this.offAt[a]], this.V[this.offAt[b]]);
