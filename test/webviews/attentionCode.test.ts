@@ -75,7 +75,8 @@ describe('attention panel webview, code mode', () => {
     expect(Number(await page.locator('#sm2-A-tip').getAttribute('data-value'))).toBe(m.code.softmaxes[1].A.data[11]);
     // the table fallback has the indices as headers
     await page.locator('#sm1 details:has(summary:text("A = softmax(S) as a table")) summary').click();
-    expect(await page.locator('#sm1 table[aria-label="A = softmax(S)"] thead th').allTextContents()).toEqual(['', '0', '1', '2']);
+    // the table is built on the toggle event, a task after the click
+    await expect.poll(() => page.locator('#sm1 table[aria-label="A = softmax(S)"] thead th').allTextContents()).toEqual(['', '0', '1', '2']);
     expect(v.problems).toEqual([]);
     await page.close();
   });

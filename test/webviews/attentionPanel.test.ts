@@ -46,6 +46,7 @@ describe('attention panel webview', () => {
     // identical words, identical rows: "llama" twice in the parameter-free variant
     await page.locator('details:has(summary:text("A as a table"))').locator('summary').click();
     const rows = page.locator('table[aria-label="A"] tbody tr');
+    await rows.nth(1).waitFor(); // the table is built on the toggle event, a task after the click
     expect(await rows.nth(0).locator('td').allTextContents()).toEqual(await rows.nth(1).locator('td').allTextContents());
     expect(v.problems).toEqual([]);
     await page.close();
