@@ -96,9 +96,32 @@ export function matmulBackward(
   }
 }
 
-/** y[m] = A[m x k] x[k], four rows at a time so each x_p is loaded once per four rows. */
+/** y[m] = A[m x k] x[k], eight (then four) rows at a time so each x_p is loaded once per block. */
 function matvecForward(V: Float64Array, a: number, x: number, o: number, m: number, k: number): void {
   let i = 0;
+  for (; i + 7 < m; i += 8) {
+    const r0 = a + i * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k, r4 = r3 + k, r5 = r4 + k, r6 = r5 + k, r7 = r6 + k;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+    for (let p = 0; p < k; p++) {
+      const xp = V[x + p];
+      s0 += V[r0 + p] * xp;
+      s1 += V[r1 + p] * xp;
+      s2 += V[r2 + p] * xp;
+      s3 += V[r3 + p] * xp;
+      s4 += V[r4 + p] * xp;
+      s5 += V[r5 + p] * xp;
+      s6 += V[r6 + p] * xp;
+      s7 += V[r7 + p] * xp;
+    }
+    V[o + i] = s0;
+    V[o + i + 1] = s1;
+    V[o + i + 2] = s2;
+    V[o + i + 3] = s3;
+    V[o + i + 4] = s4;
+    V[o + i + 5] = s5;
+    V[o + i + 6] = s6;
+    V[o + i + 7] = s7;
+  }
   for (; i + 3 < m; i += 4) {
     const r0 = a + i * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
     let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
@@ -123,8 +146,8 @@ function matvecForward(V: Float64Array, a: number, x: number, o: number, m: numb
 }
 
 /**
- * y = A x: one pass over rows of A gives dA[i][p] += g_i x_p and dx_p += A[i][p] g_i; four rows at
- * a time so x_p and dx_p are loaded once per four rows.
+ * y = A x: one pass over rows of A gives dA[i][p] += g_i x_p and dx_p += A[i][p] g_i; eight (then
+ * four) rows at a time so x_p and dx_p are loaded once per block.
  */
 function matvecBackward(
   V: Float64Array, a: number, x: number, m: number, k: number, G: Float64Array, g: number,
@@ -132,6 +155,25 @@ function matvecBackward(
 ): void {
   let i = 0;
   if (CA && CX) {
+    for (; i + 7 < m; i += 8) {
+      const g0 = G[g + i], g1 = G[g + i + 1], g2 = G[g + i + 2], g3 = G[g + i + 3];
+      const g4 = G[g + i + 4], g5 = G[g + i + 5], g6 = G[g + i + 6], g7 = G[g + i + 7];
+      const r0 = a + i * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k, r4 = r3 + k, r5 = r4 + k, r6 = r5 + k, r7 = r6 + k;
+      const q0 = ca + i * k, q1 = q0 + k, q2 = q1 + k, q3 = q2 + k, q4 = q3 + k, q5 = q4 + k, q6 = q5 + k, q7 = q6 + k;
+      for (let p = 0; p < k; p++) {
+        const xp = V[x + p];
+        CA[q0 + p] += g0 * xp;
+        CA[q1 + p] += g1 * xp;
+        CA[q2 + p] += g2 * xp;
+        CA[q3 + p] += g3 * xp;
+        CA[q4 + p] += g4 * xp;
+        CA[q5 + p] += g5 * xp;
+        CA[q6 + p] += g6 * xp;
+        CA[q7 + p] += g7 * xp;
+        CX[cx + p] += V[r0 + p] * g0 + V[r1 + p] * g1 + V[r2 + p] * g2 + V[r3 + p] * g3
+          + V[r4 + p] * g4 + V[r5 + p] * g5 + V[r6 + p] * g6 + V[r7 + p] * g7;
+      }
+    }
     for (; i + 3 < m; i += 4) {
       const g0 = G[g + i], g1 = G[g + i + 1], g2 = G[g + i + 2], g3 = G[g + i + 3];
       const r0 = a + i * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
