@@ -121,8 +121,10 @@ export class Tape {
   reset(): void {
     this.generation++;
     this.top = this.count = this.insTop = 0;
-    this.srcs.length = 0; // shapes and attrs are overwritten in place: no regrowth, no garbage
-    this.names.clear();
+    // shapes and attrs are overwritten in place: no regrowth, no garbage (an empty Map's clear()
+    // would still allocate a new table, and a length store is a runtime call: only when needed)
+    if (this.srcs.length) this.srcs.length = 0;
+    if (this.names.size) this.names.clear();
     this.curT = this.curSrc = -1;
     this.curScope = 0;
   }
@@ -152,8 +154,10 @@ export class Tape {
 
   leaf(kind: 'param' | 'const', t: Tensor | number, name?: string): NodeId {
     const id = this.alloc(OP_ID[kind], typeof t === 'number' ? SCALAR : t.shape, NO_ATTRS, 0);
-    if (typeof t === 'number') this.V[this.offAt[id]] = t;
-    else this.V.set(t.data, this.offAt[id]);
+    const o = this.offAt[id];
+    if (typeof t === 'number') this.V[o] = t;
+    else if (t.data.length > 64) this.V.set(t.data, o);
+    else for (let i = 0; i < t.data.length; i++) this.V[o + i] = t.data[i]; // a short loop beats set()'s call
     this.grad[id] = kind === 'param' ? 1 : 0;
     if (name !== undefined) this.names.set(id, name);
     return id;
