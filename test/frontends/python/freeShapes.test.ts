@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Nested } from '../../../src/engine/tensor';
 import { tracePython } from '../../../src/frontends/python/trace';
+import { MIN_CHAR_LOOP } from './minCharLoop';
 
 const RNN = [
   'import numpy as np',                    // 1
@@ -99,16 +100,7 @@ describe('values the student types and sizes too large', () => {
 });
 
 describe('sizes and indices are whole numbers, not parameters', () => {
-  const MIN = [
-    'import numpy as np',
-    'h = np.zeros((5, 1))',
-    'loss = 0',
-    'for t in range(T):',
-    '    h = np.tanh(np.dot(Wxh, xs[t]) + np.dot(Whh, h) + bh)',
-    '    y = np.dot(Why, h) + by',
-    '    p = np.exp(y) / np.sum(np.exp(y))',
-    '    loss += -np.log(p[targets[t], 0])',
-  ].join('\n');
+  const MIN = ['import numpy as np', 'h = np.zeros((5, 1))', ...MIN_CHAR_LOOP].join('\n');
 
   it('T is the number of steps and targets a list of row indices of p', () => {
     const tr = tracePython(MIN, { lines: { from: 3, to: 8 } });

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { PySource, kids } from '../../../src/frontends/python/syntax';
 import type { KnownValue } from '../../../src/frontends/python/shapes';
 import { DEFAULT_DIM, DEFAULT_STEPS, inferShapes } from '../../../src/frontends/python/shapes';
+import { MIN_CHAR_LOOP } from './minCharLoop';
 
 const guess = (code: string, known: Record<string, KnownValue> = {}) => {
   const src = new PySource(code);
@@ -43,14 +44,7 @@ describe('shape guesses for free variables', () => {
   });
 
   it('min-char-rnn: column vectors, the hidden size from the line above, T and the targets as whole numbers', () => {
-    const g = guess([
-      'loss = 0',
-      'for t in range(T):',
-      '    h = np.tanh(np.dot(Wxh, xs[t]) + np.dot(Whh, h) + bh)',
-      '    y = np.dot(Why, h) + by',
-      '    p = np.exp(y) / np.sum(np.exp(y))',
-      '    loss += -np.log(p[targets[t], 0])',
-    ].join('\n'), { h: { kind: 'array', shape: [5, 1] } });
+    const g = guess(MIN_CHAR_LOOP.join('\n'), { h: { kind: 'array', shape: [5, 1] } });
     // h = tanh(Wxh x_t + Whh h + bh) keeps h's shape (5, 1): Whh is 5 x 5, bh is (5, 1)
     expect(g.Whh).toEqual(arr([5, 5]));
     expect(g.bh).toEqual(arr([5, 1]));
