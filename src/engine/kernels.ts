@@ -96,7 +96,7 @@ export function matmulBackward(
   }
 }
 
-/** y[m] = A[m x k] x[k], eight (then four) rows at a time so each x_p is loaded once per block. */
+/** y[m] = A[m x k] x[k], eight rows at a time so each x_p is loaded once per eight rows. */
 function matvecForward(V: Float64Array, a: number, x: number, o: number, m: number, k: number): void {
   let i = 0;
   for (; i + 7 < m; i += 8) {
@@ -122,21 +122,6 @@ function matvecForward(V: Float64Array, a: number, x: number, o: number, m: numb
     V[o + i + 6] = s6;
     V[o + i + 7] = s7;
   }
-  for (; i + 3 < m; i += 4) {
-    const r0 = a + i * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    for (let p = 0; p < k; p++) {
-      const xp = V[x + p];
-      s0 += V[r0 + p] * xp;
-      s1 += V[r1 + p] * xp;
-      s2 += V[r2 + p] * xp;
-      s3 += V[r3 + p] * xp;
-    }
-    V[o + i] = s0;
-    V[o + i + 1] = s1;
-    V[o + i + 2] = s2;
-    V[o + i + 3] = s3;
-  }
   for (; i < m; i++) {
     const r = a + i * k;
     let s = 0;
@@ -146,8 +131,8 @@ function matvecForward(V: Float64Array, a: number, x: number, o: number, m: numb
 }
 
 /**
- * y = A x: one pass over rows of A gives dA[i][p] += g_i x_p and dx_p += A[i][p] g_i; eight (then
- * four) rows at a time so x_p and dx_p are loaded once per block.
+ * y = A x: one pass over rows of A gives dA[i][p] += g_i x_p and dx_p += A[i][p] g_i; eight rows
+ * at a time so x_p and dx_p are loaded once per eight rows.
  */
 function matvecBackward(
   V: Float64Array, a: number, x: number, m: number, k: number, G: Float64Array, g: number,
@@ -172,19 +157,6 @@ function matvecBackward(
         CA[q7 + p] += g7 * xp;
         CX[cx + p] += V[r0 + p] * g0 + V[r1 + p] * g1 + V[r2 + p] * g2 + V[r3 + p] * g3
           + V[r4 + p] * g4 + V[r5 + p] * g5 + V[r6 + p] * g6 + V[r7 + p] * g7;
-      }
-    }
-    for (; i + 3 < m; i += 4) {
-      const g0 = G[g + i], g1 = G[g + i + 1], g2 = G[g + i + 2], g3 = G[g + i + 3];
-      const r0 = a + i * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
-      const q0 = ca + i * k, q1 = q0 + k, q2 = q1 + k, q3 = q2 + k;
-      for (let p = 0; p < k; p++) {
-        const xp = V[x + p];
-        CA[q0 + p] += g0 * xp;
-        CA[q1 + p] += g1 * xp;
-        CA[q2 + p] += g2 * xp;
-        CA[q3 + p] += g3 * xp;
-        CX[cx + p] += V[r0 + p] * g0 + V[r1 + p] * g1 + V[r2 + p] * g2 + V[r3 + p] * g3;
       }
     }
   }

@@ -224,7 +224,7 @@ export const OPS = {
     tests: [
       { shapes: [[3, 4], [4, 2]], domain: [-2, 2] },
       { shapes: [[6, 3], [3, 5]], domain: [-2, 2] }, // six rows: the four-row blocks and a remainder
-      { shapes: [[13, 4], [4]], domain: [-2, 2] }, // 13 rows: an eight-row block, a four-row one, one more
+      { shapes: [[13, 4], [4]], domain: [-2, 2] }, // 13 rows: an eight-row block and five single rows
       { shapes: [[5, 3], [3]], domain: [-2, 2] },
       { shapes: [[3], [3, 2]], domain: [-2, 2] },
       { shapes: [[4], [4]], domain: [-2, 2] },
