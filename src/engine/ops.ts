@@ -54,7 +54,6 @@ function reduceForward(c: Ctx, kind: 'sum' | 'mean' | 'max'): void {
   }
 }
 
-/** [m, k, n] of a matmul whose inputs are a matrix or a vector. */
 /** matmul's m x k times k x n, a vector being one row (left) or one column (right) */
 const mmRows = (c: Ctx): number => (c.xs[0].length === 2 ? c.xs[0][0] : 1);
 const mmCols = (c: Ctx): number => (c.xs[1].length === 2 ? c.xs[1][1] : 1);
