@@ -161,8 +161,8 @@ function matvecBackward(
     }
   }
   for (; i < m; i++) {
+    // no shortcut for g_i = 0: 0 * Inf is NaN here as in the blocks (and in PyTorch)
     const gi = G[g + i];
-    if (gi === 0) continue;
     const r = a + i * k, q = ca + i * k;
     if (CA) for (let p = 0; p < k; p++) CA[q + p] += gi * V[x + p];
     if (CX) for (let p = 0; p < k; p++) CX[cx + p] += V[r + p] * gi;

@@ -85,7 +85,7 @@ export interface OpDef {
   /** elementwise ops only: the scalar rule everything else is derived from */
   unaryRule?: UnaryRule;
   binaryRule?: BinaryRule;
-  /** a hot elementwise op's scalar rule written out on the arena, for 0-d nodes (see Loops) */
+  /** a hot elementwise op's scalar rule written out on the arena, for nodes of one number (see Loops) */
   scalar?: ScalarLoops;
   /** smallest distance of the current inputs from a point where the derivative jumps */
   kink?(c: Ctx): number;
@@ -109,7 +109,7 @@ export function sameShapes(xs: readonly Shape[], _a: Attrs, name: string): Shape
 const oneInput = (xs: readonly Shape[]): Shape => xs[0];
 
 /**
- * An elementwise op's scalar rule written out for a 0-d node, on offsets into the values V and the
+ * An elementwise op's scalar rule written out for a node of one number, on offsets into the values V and the
  * gradients G (`b` is unused by unary ops): backward adds G[o] times each local derivative into
  * G[a] (and G[b]).
  */
@@ -120,7 +120,7 @@ export interface ScalarLoops {
 
 /**
  * Hand-written code for a hot elementwise op, the same math as its scalar rule: the tensor loops,
- * and `scalar` for the 0-d nodes of the lecture's scalar RNN. The generic code calls the rule
+ * and `scalar` for the one-number nodes of the lecture's scalar RNN. The generic code calls the rule
  * through a closure that all ops of a kind share: V8 cannot inline that call, and boxes every number
  * it returns (W1 spent a third of its time there). The op tests check all three against each other.
  */

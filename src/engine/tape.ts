@@ -184,7 +184,7 @@ export class Tape {
   /** One-input op by index: no allocation, and scalars run the op's scalar rule directly. */
   protected op1(k: number, a: NodeId, attrs: Attrs = NO_ATTRS): NodeId {
     const sc = SCALARS[k];
-    if (sc !== undefined && UNARY[k] !== undefined && this.shapes[a].length === 0) {
+    if (sc !== undefined && attrs === NO_ATTRS && UNARY[k] !== undefined && this.shapes[a].length === 0) {
       // a 0-d input of an op with scalar code: no shape rule or context to consult
       const id = this.alloc(k, SCALAR, NO_ATTRS, 1);
       this.ins[this.inStart[id]] = a;
@@ -208,7 +208,7 @@ export class Tape {
   /** Two-input op by index: no allocation, and scalars run the op's scalar rule directly. */
   protected op2(k: number, a: NodeId, b: NodeId, attrs: Attrs = NO_ATTRS): NodeId {
     const sc = SCALARS[k];
-    if (sc !== undefined && BINARY[k] !== undefined && this.shapes[a].length === 0 && this.shapes[b].length === 0) {
+    if (sc !== undefined && attrs === NO_ATTRS && BINARY[k] !== undefined && this.shapes[a].length === 0 && this.shapes[b].length === 0) {
       const id = this.alloc(k, SCALAR, NO_ATTRS, 2);
       const s = this.inStart[id];
       this.ins[s] = a;

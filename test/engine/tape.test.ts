@@ -9,6 +9,29 @@ import { Graph } from '../../src/engine/graph';
 import { tensor } from '../../src/engine/tensor';
 
 describe('backward', () => {
+  it('sums both uses of a node that is both inputs of one op (one-number nodes)', () => {
+    const g = new Graph();
+    const x = g.param(1.5);
+    // d(x + x)/dx = 2, d(x - x)/dx = 0, d(x x)/dx = 2x = 3
+    expect(g.backward(g.add(x, x)).scalar(x)).toBe(2);
+    expect(g.backward(g.sub(x, x)).scalar(x)).toBe(0);
+    expect(g.backward(g.mul(x, x)).scalar(x)).toBe(3);
+    // relu at exactly 0 follows the convention on the one-number path too: relu'(0) = 0.5 here
+    const h = new Graph({ reluAtZero: 0.5 });
+    const z = h.param(0);
+    expect(h.backward(h.relu(z)).scalar(z)).toBe(0.5);
+  });
+
+  it('a matrix-vector product gives 0 * Inf = NaN in every row, in the blocks and past them alike', () => {
+    // W is 11 x 1 (one block of eight rows, three rows past it), x = [Inf]; the upstream gradient
+    // of every row is exactly 0, so dW[i] = 0 * Inf = NaN for every i, as in PyTorch
+    const g = new Graph();
+    const W = g.param(tensor([11, 1], new Float64Array(11).fill(1))), x = g.param(tensor([1], [Infinity]));
+    const y = g.matmul(W, x);
+    const dW = g.backward(g.sum(g.mul(y, g.constant(tensor([11], new Float64Array(11)))))).get(W).data;
+    expect(Array.from(dW).every(Number.isNaN)).toBe(true);
+  });
+
   it('gives the same gradients when called twice', () => {
     const g = new Graph();
     const w = g.param(0.7), x = g.param(-1.3);
