@@ -28,6 +28,8 @@ describe('Explain Gradient', () => {
     // the engine's explanation of the same expression with the same seeded values
     const engine = explainTrace({ expression: LOSS });
     expect(await panel.locator('#graph .node').count()).toBe(engine.nodes.length);
+    // KaTeX, loaded by the page once the graph is on screen with the page's nonce, draws the formula
+    await waitFor(async () => (await panel.locator('#expr-head .katex').count()) === 1, 'the expression drawn by KaTeX', 30_000);
 
     // step back until the first input variable is reached, as a student would with the Right key
     await panel.locator('#step-count').click();

@@ -28,12 +28,13 @@ export function texSoon(target: HTMLElement, latex: string, plain: string, displ
 let started = false;
 /**
  * Loads the page's later scripts (html.ts lists their URLs in <body data-later-scripts>): once, in
- * order, each a classic script carrying the nonce of the page's own entry script.
+ * order, each a classic script carrying the nonce of the page's own entry script (html.ts's one
+ * module script: the property, since the browser empties the attribute).
  */
 export function runLaterScripts(): void {
   if (started) return;
   started = true;
-  const nonce = document.querySelector<HTMLScriptElement>('script[nonce]')?.nonce ?? '';
+  const nonce = document.querySelector<HTMLScriptElement>('script[type="module"][nonce]')?.nonce ?? '';
   for (const src of JSON.parse(document.body.dataset.laterScripts ?? '[]') as string[]) {
     const script = document.createElement('script');
     script.nonce = nonce;
