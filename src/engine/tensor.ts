@@ -48,14 +48,16 @@ export function zeros(shape: Shape): Tensor {
 }
 
 /** Nested arrays to a tensor; throws `what: ...` naming the first ragged or non-finite place. */
-export function fromNested(value: unknown, what = 'value'): Tensor {
+/** The shape of nested lists, read along their first elements (fromNested checks the rest). */
+export function nestedShape(value: unknown): number[] {
   const shape: number[] = [];
-  let probe: unknown = value;
-  while (Array.isArray(probe)) {
-    if (probe.length === 0) throw new Error(`${what}: empty array`);
-    shape.push(probe.length);
-    probe = probe[0];
-  }
+  for (let probe = value; Array.isArray(probe); probe = probe[0]) shape.push(probe.length);
+  return shape;
+}
+
+export function fromNested(value: unknown, what = 'value'): Tensor {
+  const shape = nestedShape(value);
+  if (shape.includes(0)) throw new Error(`${what}: empty array`);
   const out = new Float64Array(sizeOf(shape));
   let k = 0;
   const walk = (v: unknown, depth: number, path: string): void => {

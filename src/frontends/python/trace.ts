@@ -8,7 +8,7 @@ import type { Graph } from '../../engine/graph';
 import type { Gradients, NodeId, SourceRange } from '../../engine/tape';
 import type { Nested } from '../../engine/tensor';
 import type { Tensor } from '../../engine/tensor';
-import { fromNested, sizeOf, tensor, toNested } from '../../engine/tensor';
+import { fromNested, nestedShape, sizeOf, tensor, toNested } from '../../engine/tensor';
 import { fnv1a, mulberry32, normal } from '../../engine/random';
 import { PySource, kids } from './syntax';
 import { PythonError } from './pyError';
@@ -301,9 +301,7 @@ function typedKnown(values: PyTraceOptions['values']): Map<string, KnownValue> {
   const out = new Map<string, KnownValue>();
   for (const [name, v] of Object.entries(values ?? {})) {
     if (typeof v === 'number') { out.set(name, { kind: 'number', value: v }); continue; }
-    const shape: number[] = [];
-    for (let x: Nested = v; Array.isArray(x); x = x[0]) shape.push(x.length);
-    out.set(name, { kind: 'array', shape });
+    out.set(name, { kind: 'array', shape: nestedShape(v) });
   }
   return out;
 }

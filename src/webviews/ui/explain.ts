@@ -14,7 +14,7 @@ import type { ExplainPanelOptions, ExplainViewState, FromExplainView, ToExplainV
 import { assertNever } from '../panelProtocol';
 import { el, fmt, select, stepHead } from './dom';
 import { fitGraph, graphSvg } from './explainGraph';
-import { runLaterScripts, texSoon, whenPresented } from './lazyMath';
+import { runLaterScriptsWhenShown, texSoon } from './lazyMath';
 import { onStepKeys } from './stepKeys';
 import { host, onHostMessage } from './vscodeApi';
 
@@ -131,7 +131,7 @@ function drawAll(): void {
   }
   drawStep(true);
   // KaTeX runs once the first trace is on screen (it is ~100 ms of script)
-  whenPresented('step-result', runLaterScripts);
+  runLaterScriptsWhenShown('step-result');
   // the graph and the step paint first; the values, the paths and the derivatives follow
   later(() => document.getElementById('variables')!.replaceWith(variablesBar(t, o)));
   later(() => document.getElementById('paths')!.replaceWith(pathsSection(t)));

@@ -18,22 +18,27 @@ export function texSoon(target: HTMLElement, latex: string, plain: string, displ
   if (math) return math.tex(target, latex, display);
   target.textContent = plain;
   const render = (): void => {
-    // a newer formula for the same element wins
-    if (pendingFor.get(target) === render) loaded()!.tex(target, latex, display);
+    // a newer formula for the same element wins, and one a newer trace has replaced is not drawn
+    if (pendingFor.get(target) === render && target.isConnected) loaded()!.tex(target, latex, display);
   };
   pendingFor.set(target, render);
   waiting.push(render);
 }
 
-let started = false;
+let scheduled = false;
 /**
- * Loads the page's later scripts (html.ts lists their URLs in <body data-later-scripts>): once, in
- * order, each a classic script carrying the nonce of the page's own entry script (html.ts's one
- * module script: the property, since the browser empties the attribute).
+ * Loads the page's later scripts (html.ts lists their URLs in <body data-later-scripts>) once the
+ * element marked elementtiming="<identifier>" is on screen: once per page, in order, each a classic
+ * script carrying the nonce of the page's own entry script (html.ts's one module script: the
+ * property, since the browser empties the attribute).
  */
-export function runLaterScripts(): void {
-  if (started) return;
-  started = true;
+export function runLaterScriptsWhenShown(identifier: string): void {
+  if (scheduled) return;
+  scheduled = true;
+  whenPresented(identifier, runLaterScripts);
+}
+
+function runLaterScripts(): void {
   const nonce = document.querySelector<HTMLScriptElement>('script[type="module"][nonce]')?.nonce ?? '';
   for (const src of JSON.parse(document.body.dataset.laterScripts ?? '[]') as string[]) {
     const script = document.createElement('script');
@@ -49,7 +54,7 @@ export function runLaterScripts(): void {
  * (Element Timing: after raster, not just after the main thread's part of the frame), or after `ms`
  * if the browser does not tell (a hidden panel paints nothing).
  */
-export function whenPresented(identifier: string, then: () => void, ms = 300): void {
+function whenPresented(identifier: string, then: () => void, ms = 300): void {
   let done = false;
   let observer: PerformanceObserver | undefined;
   const go = (): void => {
