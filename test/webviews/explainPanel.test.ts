@@ -112,6 +112,23 @@ describe('Explain Gradient webview', () => {
     await page.close();
   });
 
+  it('names a long folded derivative by its length, with thousands separated by commas', async () => {
+    const v = await openView(browser, 'explain');
+    // the lecture's loss unrolled over 7 steps: d/dw_h of it is a sum over every path through w_h
+    let h = 'h0';
+    for (let t = 1; t <= 7; t++) h = `relu(w_h*${h} + w_i*x${t})`;
+    const msg = traceMsg(opts(`-log(sigmoid(w_o*${h}))`));
+    const d = msg.trace.derivatives.find((x) => x.variable === 'w_h')!;
+    expect(d.text.length).toBeGreaterThanOrEqual(1000);
+    expect(d.text.length).toBeLessThan(1_000_000);
+    await v.post(msg);
+    const n = d.text.length;
+    await expect.poll(() => v.page.locator('#symbolic details[data-var="w_h"] summary').textContent())
+      .toBe(`∂f/∂w_h (${Math.floor(n / 1000)},${String(n % 1000).padStart(3, '0')} characters)`);
+    expect(v.problems).toEqual([]);
+    await v.page.close();
+  });
+
   it('lists every path from the output to an input, summing to the gradient, and checks the symbolic derivative', async () => {
     const v = await openView(browser, 'explain');
     const msg = traceMsg(opts('x*x + exp(x)*w', { x: 0.5, w: 2 }));

@@ -12,9 +12,9 @@ import { latexNum, localsLatex, pathLatex, plainSymbol, stepLatex } from '../../
 import type { ExplainTrace } from '../../explain/explainTrace';
 import type { ExplainPanelOptions, ExplainViewState, FromExplainView, ToExplainView } from '../explainProtocol';
 import { assertNever } from '../panelProtocol';
-import { el, fmt, select, stepHead } from './dom';
+import { el, fmt, select, stepHead, thousands } from './dom';
 import { fitGraph, graphSvg } from './explainGraph';
-import { runLaterScriptsWhenShown, texSoon } from './lazyMath';
+import { runLaterScriptsWhenShown, texSoon, whenPresented } from './lazyMath';
 import { onStepKeys } from './stepKeys';
 import { host, onHostMessage } from './vscodeApi';
 
@@ -26,17 +26,29 @@ let cursor = vscode.getState()?.cursor ?? 0;
 let pathVar = vscode.getState()?.pathVar;
 
 /**
- * KaTeX work that can wait for the first paint (paths, symbolic derivatives): run in slices of
- * about 12 ms between frames, so the graph and the step show at once even for big expressions.
+ * Work that can wait until the graph and the step are on screen (the values bar, the paths, the
+ * symbolic derivatives, every formula): run in slices of about 12 ms between frames, so the graph
+ * and the step show at once even for big expressions. After a new trace the queue waits until the
+ * step's line has been presented (not only painted): the browser rasterizes the page on the same
+ * two cores, and work run in between only delays what the student sees first.
  */
 let pending: (() => void)[] = [];
+let held = false;
 function later(render: () => void): void {
-  if (pending.push(render) === 1) requestAnimationFrame(() => setTimeout(drain, 0)); // after the first paint
+  if (pending.push(render) === 1 && !held) requestAnimationFrame(() => setTimeout(drain, 0)); // after the next paint
 }
 function drain(): void {
   const t0 = performance.now();
   while (pending.length && performance.now() - t0 < 12) pending.shift()!();
   if (pending.length) setTimeout(drain, 0);
+}
+/** Holds the queue until the step drawn after `since` is on screen. */
+function holdUntilShown(since: number): void {
+  held = true;
+  whenPresented('step-result', () => {
+    held = false;
+    if (pending.length) setTimeout(drain, 0);
+  }, since);
 }
 
 const same = (a: ExplainPanelOptions, b: ExplainPanelOptions): boolean => JSON.stringify(a) === JSON.stringify(b);
@@ -102,6 +114,7 @@ function variablesBar(t: ExplainTrace, o: ExplainPanelOptions): HTMLElement {
 function drawAll(): void {
   if (!current) return;
   pending = []; // a redraw drops the old trace's unrendered formulas
+  holdUntilShown(performance.now());
   const { trace: t, options: o } = current;
   const head = el('div', { id: 'expr-head', class: 'formula', 'aria-label': `f = ${t.text}`, text: `f = ${t.text} = ${fmt(t.value)}` });
   later(() => texSoon(head, `f = ${t.latex} = ${latexNum(t.value)}`, head.textContent ?? ''));
@@ -243,7 +256,7 @@ function derivativeSection(t: ExplainTrace, wrt: string | null): HTMLElement {
     }
     const open = wrt === null ? i === 0 : d.variable === wrt;
     const details = el('details', { class: 'derivative', 'data-var': d.variable, ...(open ? { open: true } : {}) },
-      el('summary', { text: `∂f/∂${d.variable} (${d.text.length.toLocaleString('en-US')} characters)` }), box);
+      el('summary', { text: `∂f/∂${d.variable} (${thousands(d.text.length)} characters)` }), box);
     let drawn = false;
     const draw = (): void => { if (!drawn && details.open) { drawn = true; later(render); } };
     details.addEventListener('toggle', draw);

@@ -50,11 +50,12 @@ function runLaterScripts(): void {
 }
 
 /**
- * Calls `then` once the element marked `elementtiming="<identifier>"` has been presented on screen
- * (Element Timing: after raster, not just after the main thread's part of the frame), or after `ms`
- * if the browser does not tell (a hidden panel paints nothing).
+ * Calls `then` once an element marked `elementtiming="<identifier>"` has been presented on screen
+ * (Element Timing: after raster, not just after the main thread's part of the frame) at a time after
+ * `since` (ms from navigation start: an element drawn earlier with the same mark does not count), or
+ * after `ms` if the browser does not tell (a hidden panel paints nothing).
  */
-function whenPresented(identifier: string, then: () => void, ms = 300): void {
+export function whenPresented(identifier: string, then: () => void, since = 0, ms = 300): void {
   let done = false;
   let observer: PerformanceObserver | undefined;
   const go = (): void => {
@@ -67,7 +68,11 @@ function whenPresented(identifier: string, then: () => void, ms = 300): void {
   const timer = setTimeout(go, ms);
   if (PerformanceObserver.supportedEntryTypes?.includes('element')) {
     observer = new PerformanceObserver((list) => {
-      if (list.getEntries().some((e) => (e as PerformanceEntry & { identifier?: string }).identifier === identifier)) go();
+      const shown = (e: PerformanceEntry): boolean => {
+        const t = e as PerformanceEntry & { identifier?: string; renderTime?: number };
+        return t.identifier === identifier && (t.renderTime || t.startTime) >= since;
+      };
+      if (list.getEntries().some(shown)) go();
     });
     observer.observe({ type: 'element', buffered: true });
   }
