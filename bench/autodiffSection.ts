@@ -8,10 +8,10 @@ import type { BenchCase } from './inputs';
 import { allCases } from './inputs';
 import type { BenchContext, Check, Row, Section, SectionResult, Target } from './sections';
 import { initTfjs, tfjsRunner, tfjsTensorCount } from './tfjsWorkloads';
-import type { Cell } from './timing';
-import { DEFAULT_TIMING, timeInterleaved, timeOnce } from './timing';
-import type { TorchRun } from './torchColumn';
-import { describeTorch, runTorch, torchMissing } from './torchColumn';
+import type { Cell, RemoteCell } from './timing';
+import { timeInterleaved, timeOnce } from './timing';
+import type { TorchCase } from './torchColumn';
+import { describeTorch, torchMissing, TorchPeer } from './torchColumn';
 
 const STRICT_RTOL = 1e-9;
 const LOOSE_RTOL = 1e-3;
@@ -27,7 +27,7 @@ function check(ctx: BenchContext, c: BenchCase, what: string, got: GradResult, r
   return { name: `${c.id} ${what}`, relErr, rtol, ok, strict, detail };
 }
 
-function runCase(ctx: BenchContext, c: BenchCase, torch: TorchRun | null, checks: Check[]): Row {
+async function runCase(ctx: BenchContext, c: BenchCase, torch: TorchPeer | null, checks: Check[]): Promise<Row> {
   const engine = engineRunner(c.input);
   const floor = floorRunner(c.input);
   const tfjs = tfjsRunner(c.input);
@@ -35,15 +35,21 @@ function runCase(ctx: BenchContext, c: BenchCase, torch: TorchRun | null, checks
   const f = floor && timeOnce(() => floor.result());
   const tensorsBefore = tfjsTensorCount();
   const t = timeOnce(() => tfjs.result());
-  const tc = torch?.cases[c.id];
+  let tc: TorchCase | null = null;
+  try {
+    tc = torch && await torch.load(c);
+  } catch (err) {
+    ctx.log(`torch ${c.id}: - (${String(err)})`);
+  }
   if (f) checks.push(check(ctx, c, 'engine vs floor', e.value, f.value, true));
   if (tc) checks.push(check(ctx, c, 'engine vs torch', e.value, tc, true));
   checks.push(check(ctx, c, 'engine vs tfjs', e.value, t.value, false));
 
-  const cells: Cell[] = [{ name: 'engine', fn: () => engine.run(), warmedMs: e.ms }];
+  const cells: (Cell | RemoteCell)[] = [{ name: 'engine', fn: () => engine.run(), warmedMs: e.ms }];
   if (floor && f) cells.push({ name: 'floor', fn: () => floor.run(), warmedMs: f.ms });
   cells.push({ name: 'tfjs', fn: () => tfjs.run(), warmedMs: t.ms });
-  const tm = timeInterleaved(cells);
+  if (tc) cells.push(tc.cell);
+  const tm = await timeInterleaved(cells);
   const leaked = tfjsTensorCount() - tensorsBefore;
   if (leaked !== 0) ctx.log(`warning: tfjs ${c.id} leaked ${leaked} tensors over the timed calls`);
   tfjs.dispose?.();
@@ -53,10 +59,7 @@ function runCase(ctx: BenchContext, c: BenchCase, torch: TorchRun | null, checks
   if (c.workload === 'W1') row.ns_per_node = (row.engine_ms * 1e6) / row.nodes;
   if (tm.floor) row.floor_ms = tm.floor.ms;
   row.tfjs_ms = tm.tfjs.ms;
-  if (tc) {
-    row.torch_ms = tc.ms;
-    row.reps!.torch = tc.reps;
-  }
+  if (tm.torch) row.torch_ms = tm.torch.ms;
   const fmt = (x: number | undefined): string => (x === undefined ? '-' : x.toPrecision(3));
   ctx.log(`time  ${c.id.padEnd(16)} engine ${fmt(row.engine_ms)} ms, tfjs ${fmt(row.tfjs_ms)}, floor ${fmt(row.floor_ms)}, torch ${fmt(row.torch_ms)}`);
   return row;
@@ -109,22 +112,29 @@ export const autodiffSection: Section = {
     const cases = allCases().filter((c) => !ctx.only || c.id.includes(ctx.only));
     const notes: string[] = [];
     notes.push(await initTfjs());
-    let torch: TorchRun | null = null;
+    let torch: TorchPeer | null = null;
     const missing = torchMissing();
     if (missing) {
       notes.push(`torch: - (${missing})`);
     } else {
-      ctx.log('torch: timing every case in a python child process ...');
+      ctx.log('torch: a python peer process, timed in turn with the other columns');
+      torch = new TorchPeer(ctx.self);
       try {
-        torch = runTorch(ctx.self, cases, DEFAULT_TIMING);
-        notes.push(describeTorch(torch));
+        notes.push(describeTorch(await torch.info()));
       } catch (e) {
         notes.push(`torch: - (${String(e)})`);
+        torch.close();
+        torch = null;
       }
     }
     ctx.log(notes[notes.length - 1]);
     const checks: Check[] = [];
-    const rows = cases.map((c) => runCase(ctx, c, torch, checks));
+    const rows: Row[] = [];
+    try {
+      for (const c of cases) rows.push(await runCase(ctx, c, torch, checks));
+    } finally {
+      torch?.close();
+    }
     addStepRatios(rows.filter((r) => r.workload === 'W1'));
     return {
       rows,

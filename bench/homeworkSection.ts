@@ -29,7 +29,7 @@ export const homeworkSection: Section = {
     const doc = homeworkDocument(dir);
     const cold = timeOnce(() => checkDocument(doc, 'md'));
     const claims = cold.value.length;
-    const t = timeMedian(() => checkDocument(doc, 'md'), { warmupMs: 0, minReps: 5, targetMs: 1500, capMs: 8000, warmedMs: cold.ms });
+    const t = await timeMedian(() => checkDocument(doc, 'md'), { warmupMs: 0, minReps: 5, targetMs: 1500, capMs: 8000, warmedMs: cold.ms });
     const score = scoreCorpus(corpusFiles(dir));
     const verdictErrors = score.verdictErrors.length + score.unlabelled.length + score.unmatched.length;
     const acc = score.diagnosisAccuracy;

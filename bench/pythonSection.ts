@@ -60,9 +60,9 @@ export const pythonSection: Section = {
     const src = minCharRnnSource(T, H, V);
     const first = timeOnce(() => tracePython(src));
     // cold: a new tape per trace; re-trace: the previous trace's tape reused, as after an edit
-    const cold = timeMedian(() => void tracePython(src), { warmedMs: first.ms, targetMs: 1500, capMs: 3000 });
+    const cold = await timeMedian(() => void tracePython(src), { warmedMs: first.ms, targetMs: 1500, capMs: 3000 });
     let graph = first.value.graph;
-    const warm = timeMedian(() => { graph = tracePython(src, { graph }).graph; }, { targetMs: 1500, capMs: 3000 });
+    const warm = await timeMedian(() => { graph = tracePython(src, { graph }).graph; }, { targetMs: 1500, capMs: 3000 });
     const nodes = first.value.graph.size;
     const note = `python: trace + differentiate min-char-rnn (T=${T}, H=${H}, vocab ${V}, with its hand-written backward pass; ${nodes} engine nodes): `
       + `median ${cold.ms.toFixed(1)} ms with a new tape (${cold.reps} samples, first call ${first.ms.toFixed(0)} ms), ${warm.ms.toFixed(1)} ms re-tracing on the previous tape`;

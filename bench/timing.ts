@@ -1,6 +1,7 @@
 // The one timer every column uses: warm up, then time batches of calls until there are enough
 // samples, and report the median ms per call (batching keeps sub-microsecond calls measurable).
-// Columns of one row are sampled in turn, so load from other processes hits them alike.
+// Columns of one row are sampled in turn, PyTorch's (in a Python process) too, so load from other
+// processes and the machine's slow phases hit them alike.
 
 export interface TimingOptions {
   /** stop sampling once this much time is spent and minReps samples are taken */
@@ -46,34 +47,65 @@ export interface Cell {
   warmedMs?: number;
 }
 
-/** Warms fn up and returns how many calls make one sample batch. */
-function warmUp(fn: () => void, warmed: number, warmupMs: number): number {
-  let perCall = warmed;
-  if (warmed < SLOW_CALL_MS) {
-    let calls = 0;
-    const w0 = performance.now();
-    while (calls === 0 || performance.now() - w0 < warmupMs) {
-      fn();
-      calls++;
-    }
-    perCall = (performance.now() - w0) / calls;
-  }
+/**
+ * A column timed in another process (PyTorch in Python): it warms up and times its own batches
+ * with its own clock, so the pipe between the processes is outside every sample.
+ */
+export interface RemoteCell {
+  name: string;
+  /** warms up for warmupMs (skipped when warmedMs >= SLOW_CALL_MS) and returns ms per call */
+  warmUp(warmupMs: number, warmedMs: number): Promise<number>;
+  /** ms that `batch` calls took */
+  sample(batch: number): Promise<number>;
+}
+
+/** Calls in one sample batch for a function of `perCall` ms. */
+function batchFor(perCall: number): number {
   return Math.max(1, Math.ceil(MIN_BATCH_MS / Math.max(perCall, 1e-6)));
+}
+
+/** Warms fn up and returns ms per call. */
+function warmUp(fn: () => void, warmed: number, warmupMs: number): number {
+  if (warmed >= SLOW_CALL_MS) return warmed;
+  let calls = 0;
+  const w0 = performance.now();
+  while (calls === 0 || performance.now() - w0 < warmupMs) {
+    fn();
+    calls++;
+  }
+  return (performance.now() - w0) / calls;
+}
+
+function local(c: Cell): RemoteCell {
+  return {
+    name: c.name,
+    warmUp: async (warmupMs, warmedMs) => warmUp(c.fn, warmedMs, warmupMs),
+    async sample(batch) {
+      const t0 = performance.now();
+      for (let i = 0; i < batch; i++) c.fn();
+      return performance.now() - t0;
+    },
+  };
 }
 
 /**
  * Times several functions round-robin: each round takes one sample batch of every cell that still
  * needs samples, until each has targetMs of samples and minReps samples (or capMs, at least one).
+ * A remote cell (another process) takes its turn like the rest, so a slow phase of the machine
+ * falls on every column of the row, not on whichever was being timed when it came.
  */
-export function timeInterleaved(cells: readonly Cell[], opts: TimingOptions = {}): Record<string, Timing> {
+export async function timeInterleaved(cells: readonly (Cell | RemoteCell)[], opts: TimingOptions = {}): Promise<Record<string, Timing>> {
   const o = { ...DEFAULT_TIMING, ...opts };
-  const state = cells.map((c) => ({ c, batch: warmUp(c.fn, c.warmedMs ?? 0, o.warmupMs), samples: [] as number[], spent: 0, done: false }));
+  const state: { c: RemoteCell; batch: number; samples: number[]; spent: number; done: boolean }[] = [];
+  for (const cell of cells) {
+    const c = 'fn' in cell ? local(cell) : cell;
+    const warmed = 'fn' in cell ? cell.warmedMs ?? 0 : 0;
+    state.push({ c, batch: batchFor(await c.warmUp(o.warmupMs, warmed)), samples: [], spent: 0, done: false });
+  }
   while (state.some((s) => !s.done)) {
     for (const s of state) {
       if (s.done) continue;
-      const t0 = performance.now();
-      for (let i = 0; i < s.batch; i++) s.c.fn();
-      const dt = performance.now() - t0;
+      const dt = await s.c.sample(s.batch);
       s.samples.push(dt / s.batch);
       s.spent += dt;
       s.done = (s.spent >= o.targetMs && s.samples.length >= o.minReps) || s.spent >= o.capMs;
@@ -82,8 +114,8 @@ export function timeInterleaved(cells: readonly Cell[], opts: TimingOptions = {}
   return Object.fromEntries(state.map((s) => [s.c.name, { ms: median(s.samples), reps: s.samples.length, batch: s.batch }]));
 }
 
-export function timeMedian(fn: () => void, opts: TimingOptions = {}): Timing {
-  return timeInterleaved([{ name: 'fn', fn, warmedMs: opts.warmedMs }], opts).fn;
+export async function timeMedian(fn: () => void, opts: TimingOptions = {}): Promise<Timing> {
+  return (await timeInterleaved([{ name: 'fn', fn, warmedMs: opts.warmedMs }], opts)).fn;
 }
 
 /** Wall time of one call, in ms, and its result. */

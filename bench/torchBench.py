@@ -1,8 +1,13 @@
-# The torch column: times W1-W3 in PyTorch float64 on one thread with autograd (loss.backward()),
-# on the inputs the bench sends as JSON on stdin; prints one JSON object on stdout, progress on stderr.
+# The torch column: W1-W3 in PyTorch float64 on one thread with autograd (loss.backward()), as a
+# peer process the bench times in turn with its own columns (timing.ts). One JSON request per line
+# on stdin, one JSON answer per line on stdout:
+#   {"op": "info"}                 -> {"version", "threads", "blas"}
+#   {"op": "load", "case": {...}}  -> {"loss", "grads", "first_ms"}: the case's inputs, run once
+#   {"op": "warm", "ms": M}        -> {"ms_per_call"}: calls the loaded case for M ms (at least once)
+#   {"op": "sample", "batch": N}   -> {"ms"}: N calls of the loaded case, timed here
+# Errors answer {"error": "..."}; end of stdin ends the process.
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -15,30 +20,6 @@ import torch.nn.functional as F  # noqa: E402
 
 torch.set_num_threads(1)
 F64 = torch.float64
-
-
-SLOW_CALL_MS = 1000  # as in timing.ts: a first call this slow counts as the warm-up
-
-
-def time_median(fn, target_ms, min_reps, cap_ms, warmup_ms, warmed_ms):
-    per_call = warmed_ms
-    if warmed_ms < SLOW_CALL_MS:
-        calls, w0 = 0, time.perf_counter()
-        while calls == 0 or (time.perf_counter() - w0) * 1e3 < warmup_ms:
-            fn()
-            calls += 1
-        per_call = (time.perf_counter() - w0) * 1e3 / calls
-    batch = max(1, int(-(-2.0 // max(per_call, 1e-6))))  # batches of >= 2 ms, as timing.ts
-    samples, start = [], time.perf_counter()
-    while True:
-        t0 = time.perf_counter()
-        for _ in range(batch):
-            fn()
-        samples.append((time.perf_counter() - t0) * 1e3 / batch)
-        spent = (time.perf_counter() - start) * 1e3
-        if (spent >= target_ms and len(samples) >= min_reps) or spent >= cap_ms:
-            break
-    return statistics.median(samples), len(samples)
 
 
 def leaf(values, shape=None):
@@ -130,34 +111,52 @@ def blas_info():
     }
 
 
-def main():
-    req = json.load(sys.stdin)
-    tm = req["timing"]
-    out = {"version": torch.__version__, "threads": torch.get_num_threads(), "blas": blas_info(), "cases": {}}
-    for c in req["cases"]:
-        named, loss, params = build(c)
+def serve():
+    call = None
+    for line in sys.stdin:
+        req = json.loads(line)
+        try:
+            op = req["op"]
+            if op == "info":
+                out = {"version": torch.__version__, "threads": torch.get_num_threads(), "blas": blas_info()}
+            elif op == "load":
+                named, loss, params = build(req["case"])
 
-        def call():
-            for p in params:
-                p.grad = None
-            loss().backward()
+                def call(params=params, loss=loss):
+                    for p in params:
+                        p.grad = None
+                    loss().backward()
 
-        t0 = time.perf_counter()
-        for p in params:
-            p.grad = None
-        L = loss()
-        L.backward()
-        first_ms = (time.perf_counter() - t0) * 1e3
-        res = {
-            "loss": L.item(),
-            "grads": {k: v.grad.reshape(-1).tolist() for k, v in named.items()},
-        }
-        ms, reps = time_median(call, tm["targetMs"], tm["minReps"], tm["capMs"], tm["warmupMs"], first_ms)
-        res["ms"], res["reps"] = ms, reps
-        out["cases"][c["id"]] = res
-        print(f"  torch {c['id']}: {ms:.4g} ms ({reps} reps)", file=sys.stderr, flush=True)
-    json.dump(out, sys.stdout)
+                t0 = time.perf_counter()
+                for p in params:
+                    p.grad = None
+                L = loss()
+                L.backward()
+                out = {
+                    "first_ms": (time.perf_counter() - t0) * 1e3,
+                    "loss": L.item(),
+                    "grads": {k: v.grad.reshape(-1).tolist() for k, v in named.items()},
+                }
+            elif op in ("warm", "sample") and call is None:
+                out = {"error": f"{op}: no case loaded yet"}
+            elif op == "warm":
+                calls, w0 = 0, time.perf_counter()
+                while calls == 0 or (time.perf_counter() - w0) * 1e3 < req["ms"]:
+                    call()
+                    calls += 1
+                out = {"ms_per_call": (time.perf_counter() - w0) * 1e3 / calls}
+            elif op == "sample":
+                t0 = time.perf_counter()
+                for _ in range(req["batch"]):
+                    call()
+                out = {"ms": (time.perf_counter() - t0) * 1e3}
+            else:
+                out = {"error": f"unknown op {op!r}"}
+        except Exception as e:  # the bench reports it and goes on without this column
+            out = {"error": f"{type(e).__name__}: {e}"}
+        sys.stdout.write(json.dumps(out) + "\n")
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":
-    main()
+    serve()
