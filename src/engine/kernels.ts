@@ -1,7 +1,10 @@
 /**
  * The loops behind matmul and the row-wise ops, on a float64 arena by offset. Matmul blocks four
- * rows at a time so each loaded value is used four times (about 3x a naive loop in V8).
+ * rows at a time so each loaded value is used four times (about 3x a naive loop in V8); matrix-
+ * vector products run in WebAssembly SIMD when the arena is a tape's wasm memory.
  */
+import { kernelsOn } from './wasmKernels';
+
 
 /** out[m x n] = A[m x k] B[k x n]; out is overwritten. */
 export function matmulForward(V: Float64Array, a: number, b: number, o: number, m: number, k: number, n: number): void {
@@ -96,8 +99,16 @@ export function matmulBackward(
   }
 }
 
-/** y[m] = A[m x k] x[k], eight rows at a time so each x_p is loaded once per eight rows. */
+/** Index of element 0 of `arr` in its buffer, counted in float64s. */
+const base = (arr: Float64Array): number => arr.byteOffset >>> 3;
+
+/**
+ * y[m] = A[m x k] x[k]: in WebAssembly when V lives in a tape's wasm memory (wasmKernels.ts),
+ * else eight rows at a time so each x_p is loaded once per eight rows.
+ */
 function matvecForward(V: Float64Array, a: number, x: number, o: number, m: number, k: number): void {
+  const w = kernelsOn(V.buffer);
+  if (w) return w.matvecForward(base(V) + a, base(V) + x, base(V) + o, m, k);
   let i = 0;
   for (; i + 7 < m; i += 8) {
     const r0 = a + i * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k, r4 = r3 + k, r5 = r4 + k, r6 = r5 + k, r7 = r6 + k;
@@ -138,6 +149,12 @@ function matvecBackward(
   V: Float64Array, a: number, x: number, m: number, k: number, G: Float64Array, g: number,
   CA: Float64Array | null, ca: number, CX: Float64Array | null, cx: number,
 ): void {
+  const w = kernelsOn(V.buffer);
+  const buf = V.buffer;
+  if (w && G.buffer === buf && (!CA || CA.buffer === buf) && (!CX || CX.buffer === buf)) {
+    // every array in the one memory (the tape's backward pass; backwardSteps' own buffers are not)
+    return w.matvecBackward(base(V) + a, base(V) + x, m, k, base(G) + g, CA ? base(CA) + ca : -1, CX ? base(CX) + cx : -1);
+  }
   let i = 0;
   if (CA && CX) {
     for (; i + 7 < m; i += 8) {

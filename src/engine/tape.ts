@@ -9,6 +9,8 @@ import type { OpName } from './ops';
 import { OPS, OP_NAMES } from './ops';
 import type { Shape, Tensor } from './tensor';
 import { SCALAR, sizeOf } from './tensor';
+import type { WasmMemory } from './wasmKernels';
+import { growWasmMemory, PAGE_BYTES, wasmMemory } from './wasmKernels';
 
 export type NodeId = number & { readonly __node: unique symbol };
 
@@ -45,7 +47,17 @@ export interface BackwardStep {
 export interface TapeOptions {
   /** relu'(0), also the share of a tie in maximum/minimum: 0 (default), 0.5 or 1 */
   reluAtZero?: number;
+  /**
+   * false keeps values and gradients in plain Float64Arrays, so matrix-vector products run in the
+   * JS loops; by default a tape that outgrows WASM_FROM values moves them into a WebAssembly
+   * memory, where they run in SIMD kernels (same rounding per product and sum, other order of
+   * the sums).
+   */
+  wasm?: boolean;
 }
+
+/** Values at which a tape moves into WebAssembly memory (one 64 KiB page each for values and gradients). */
+export const WASM_FROM = 8192;
 
 const OP_DEFS: readonly OpDef[] = OP_NAMES.map((k) => OPS[k]);
 /** Each op's index in OP_DEFS, which is what the tape stores. */
@@ -60,15 +72,16 @@ const SCALARS = OP_DEFS.map((d) => d.scalar);
  * returning another pass's numbers.
  */
 export class Gradients {
-  constructor(private readonly tape: Tape, private readonly G: Float64Array, private readonly generation: number | null) {}
+  /** `G` gives the buffer now: a tape in wasm memory gets a new one when it grows */
+  constructor(private readonly tape: Tape, private readonly G: () => Float64Array, private readonly generation: number | null) {}
   get(id: NodeId): Tensor {
     this.check();
     const o = this.tape.offsetOf(id);
-    return { shape: this.tape.shapeOf(id), data: this.G.slice(o, o + this.tape.sizeOf(id)) };
+    return { shape: this.tape.shapeOf(id), data: this.G().slice(o, o + this.tape.sizeOf(id)) };
   }
   scalar(id: NodeId): number {
     this.check();
-    return this.G[this.tape.offsetOf(id)];
+    return this.G()[this.tape.offsetOf(id)];
   }
   private check(): void {
     if (this.generation !== null && this.generation !== this.tape.generation) throw new Error('these gradients are stale: backward() or reset() ran again on their tape');
@@ -100,6 +113,9 @@ export class Tape {
   /** bumped by every backward() and reset(): Gradients of an older generation refuse to be read */
   generation = 0;
   private gradBuf = new Float64Array(0);
+  /** values and gradients in one WebAssembly memory (values first, then as many gradients), once large */
+  private wasm: WasmMemory | null = null;
+  private readonly wasmAllowed: boolean;
   private reachBuf = new Uint8Array(0);
   private curT = -1;
   private curScope = 0;
@@ -111,6 +127,7 @@ export class Tape {
 
   constructor(opts: TapeOptions = {}) {
     this.reluAtZero = opts.reluAtZero ?? 0;
+    this.wasmAllowed = opts.wasm ?? true;
     this.ctx = {
       V: this.V, nx: 0, o: 0, n: 0, shape: SCALAR, x: [], xs: [], attrs: NO_ATTRS, relu0: this.reluAtZero,
       G: this.V, g: 0, C: [], c: [], need: [],
@@ -131,6 +148,11 @@ export class Tape {
 
   get size(): number {
     return this.count;
+  }
+
+  /** Whether values and gradients live in WebAssembly memory (see TapeOptions.wasm). */
+  get inWasm(): boolean {
+    return this.wasm !== null;
   }
 
   /** The metadata stamped on new nodes now. */
@@ -312,7 +334,7 @@ export class Tape {
       }
       def.backward(c);
     }
-    return new Gradients(this, G, ++this.generation);
+    return new Gradients(this, () => this.gradBuf, ++this.generation);
   }
 
   /** The backward pass one node at a time, in reverse topological order, with each contribution. */
@@ -345,7 +367,7 @@ export class Tape {
         contributions: inputs.map((input, k) => (this.grad[input] ? { shape: this.shapes[input], data: bufs[k] } : null)),
       };
     }
-    return new Gradients(this, G, null); // its own buffer: never overwritten
+    return new Gradients(this, () => G, null); // its own buffer: never overwritten
   }
 
   /**
@@ -409,11 +431,7 @@ export class Tape {
     const id = this.count++;
     if (id >= this.opAt.length) this.growNodes();
     const n = shape.length === 0 ? 1 : sizeOf(shape);
-    if (this.top + n > this.V.length) {
-      const V = new Float64Array(Math.max(this.V.length * 2, this.top + n));
-      V.set(this.V.subarray(0, this.top));
-      this.V = V;
-    }
+    if (this.top + n > this.V.length) this.growValues(Math.max(this.V.length * 2, this.top + n));
     if (this.insTop + nInputs > this.ins.length) {
       const ins = new Int32Array(Math.max(this.ins.length * 2, this.insTop + nInputs));
       ins.set(this.ins);
@@ -432,6 +450,40 @@ export class Tape {
     this.top += n;
     this.insTop += nInputs;
     return id as NodeId;
+  }
+
+  /**
+   * Room for `cap` values, keeping the values so far and the last gradients (a Gradients object
+   * still current reads them). Past WASM_FROM values both move into a WebAssembly memory laid out
+   * as [cap values | cap gradients]; growing it moves the gradients up behind the new values.
+   */
+  private growValues(cap: number): void {
+    if (this.wasm || (this.wasmAllowed && cap >= WASM_FROM)) {
+      const pages = Math.ceil((2 * cap * 8) / PAGE_BYTES);
+      cap = (pages * PAGE_BYTES) / 16; // the whole of the last page
+      const oldCap = this.V.length, oldG = this.gradBuf;
+      if (!this.wasm) {
+        this.wasm = wasmMemory(pages);
+        if (this.wasm) {
+          const V = new Float64Array(this.wasm.memory.buffer, 0, cap);
+          V.set(this.V.subarray(0, this.top));
+          this.V = V;
+          this.gradBuf = new Float64Array(this.wasm.memory.buffer, cap * 8, cap);
+          this.gradBuf.set(oldG.subarray(0, Math.min(oldG.length, cap)));
+          return;
+        }
+      } else {
+        growWasmMemory(this.wasm, pages);
+        const all = new Float64Array(this.wasm.memory.buffer);
+        all.copyWithin(cap, oldCap, 2 * oldCap); // the gradients, up behind the new values
+        this.V = new Float64Array(this.wasm.memory.buffer, 0, cap);
+        this.gradBuf = new Float64Array(this.wasm.memory.buffer, cap * 8, cap);
+        return;
+      }
+    }
+    const V = new Float64Array(cap);
+    V.set(this.V.subarray(0, this.top));
+    this.V = V;
   }
 
   private growNodes(): void {

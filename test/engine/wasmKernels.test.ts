@@ -1,0 +1,100 @@
+/**
+ * The WebAssembly matrix-vector kernels (src/engine/wasm/matvec.ts, SIMD): the committed binary is
+ * the source's, a large tape moves into wasm memory and computes y = A x and its gradients as the
+ * textbook sums say (and as the JS loops do), and gradients read before the tape grows stay right.
+ */
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { Graph } from '../../src/engine/graph';
+import { mulberry32 } from '../../src/engine/random';
+import type { NodeId } from '../../src/engine/tape';
+import { WASM_FROM } from '../../src/engine/tape';
+import { tensor } from '../../src/engine/tensor';
+
+const rel = (a: number, b: number): number => Math.abs(a - b) / Math.max(1e-300, Math.abs(a) + Math.abs(b));
+
+/** A graph in wasm memory (a leaf of WASM_FROM values first) or on plain arrays. */
+function graph(wasm: boolean): Graph {
+  const g = new Graph({ wasm });
+  g.constant(tensor([WASM_FROM], new Float64Array(WASM_FROM)));
+  return g;
+}
+
+/** L = r . (A x) on `g`, its gradients, and the same by the textbook sums. */
+function matvecCase(g: Graph, m: number, k: number, seed: number) {
+  const rand = mulberry32(seed);
+  const A = Float64Array.from({ length: m * k }, () => rand() * 2 - 1);
+  const x = Float64Array.from({ length: k }, () => rand() * 2 - 1);
+  const r = Float64Array.from({ length: m }, () => rand() * 2 - 1);
+  const nA = g.param(tensor([m, k], A)), nx = g.param(tensor([k], x));
+  const y = g.matmul(nA, nx);
+  const L = g.sum(g.mul(y, g.constant(tensor([m], r))));
+  const grads = g.backward(L);
+  // y_i = sum_p A_ip x_p; dL/dA_ip = r_i x_p; dL/dx_p = sum_i A_ip r_i
+  const yWant = Array.from({ length: m }, (_, i) => x.reduce((s, xp, p) => s + A[i * k + p] * xp, 0));
+  const dA = Array.from({ length: m * k }, (_, q) => r[Math.floor(q / k)] * x[q % k]);
+  const dx = Array.from({ length: k }, (_, p) => r.reduce((s, ri, i) => s + A[i * k + p] * ri, 0));
+  return { y: g.value(y).data, dA: grads.get(nA).data, dx: grads.get(nx).data, yWant, dAWant: dA, dxWant: dx };
+}
+
+describe('WebAssembly matrix-vector kernels', () => {
+  it('the committed binary is compiled from the committed source (npm run wasm)', () => {
+    expect(execFileSync(process.execPath, ['scripts/buildWasm.mjs', '--check'], { encoding: 'utf8' })).toMatch(/is up to date/);
+  });
+
+  it('a tape moves into wasm memory once it holds WASM_FROM values, unless told not to', () => {
+    const small = new Graph();
+    small.param(tensor([16], new Float64Array(16)));
+    expect(small.inWasm).toBe(false);
+    expect(graph(true).inWasm).toBe(true);
+    expect(graph(false).inWasm).toBe(false);
+  });
+
+  // every remainder of four rows and of two columns, one row, one column, and the W2 sizes
+  const shapes: [number, number][] = [[1, 1], [1, 7], [7, 1], [3, 5], [4, 4], [5, 2], [6, 9], [16, 16], [17, 33], [64, 64], [256, 256]];
+  for (const [m, k] of shapes) {
+    it(`y = A x and its gradients for A of ${m} x ${k}: the textbook sums, in wasm and in JS alike`, () => {
+      const w = matvecCase(graph(true), m, k, m * 1000 + k);
+      const j = matvecCase(graph(false), m, k, m * 1000 + k);
+      for (const c of [w, j]) {
+        c.yWant.forEach((v, i) => expect(rel(c.y[i], v)).toBeLessThan(1e-12));
+        c.dAWant.forEach((v, i) => expect(c.dA[i]).toBe(v)); // one product each: exact
+        c.dxWant.forEach((v, i) => expect(rel(c.dx[i], v)).toBeLessThan(1e-12));
+      }
+    });
+  }
+
+  it('0 * Infinity is NaN in every row, and an Infinity reaches every output, as in IEEE arithmetic', () => {
+    for (const wasm of [true, false]) {
+      const g = graph(wasm);
+      const m = 9, k = 5;
+      const A = new Float64Array(m * k); // zeros, so row i . x = 0 * Inf = NaN for an infinite x_p
+      const x = Float64Array.from([1, 2, Infinity, 3, 4]);
+      const nA = g.param(tensor([m, k], A)), nx = g.param(tensor([k], x));
+      const y = g.value(g.matmul(nA, nx)).data;
+      expect([...y].every(Number.isNaN), `wasm ${wasm}`).toBe(true);
+      const B = Float64Array.from({ length: m * k }, () => 1);
+      const z = g.value(g.matmul(g.param(tensor([m, k], B)), nx)).data;
+      expect([...z].every((v) => v === Infinity), `wasm ${wasm}`).toBe(true);
+    }
+  });
+
+  it('gradients read before the tape grows in wasm memory stay right after it grows', () => {
+    const g = new Graph();
+    const m = 32, k = 32;
+    const rand = mulberry32(7);
+    const A = Float64Array.from({ length: m * k }, () => rand());
+    const x = Float64Array.from({ length: k }, () => rand());
+    const nA = g.param(tensor([m, k], A)), nx = g.param(tensor([k], x));
+    let L: NodeId = g.sum(g.matmul(nA, nx));
+    const grads = g.backward(L);
+    const before = grads.get(nx).data;
+    // dL/dx_p = sum_i A_ip
+    before.forEach((v, p) => expect(rel(v, A.reduce((s, a, q) => (q % k === p ? s + a : s), 0))).toBeLessThan(1e-12));
+    // grow the tape through the move into wasm memory and two more growths
+    for (let i = 0; i < 4; i++) L = g.add(L, g.sum(g.constant(tensor([WASM_FROM], new Float64Array(WASM_FROM)))));
+    expect(g.inWasm).toBe(true);
+    expect(grads.get(nx).data).toEqual(before);
+    expect(grads.get(nA).data).toEqual(Float64Array.from({ length: m * k }, (_, q) => x[q % k]));
+  });
+});
