@@ -49,7 +49,7 @@ export interface TapeOptions {
   reluAtZero?: number;
   /**
    * false keeps values and gradients in plain Float64Arrays, so matrix-vector products run in the
-   * JS loops; by default a tape that outgrows WASM_FROM values moves them into a WebAssembly
+   * JS loops; by default a tape of WASM_FROM to WASM_UNTIL values keeps them in a WebAssembly
    * memory, where they run in SIMD kernels (same rounding per product and sum, other order of
    * the sums).
    */
@@ -58,6 +58,13 @@ export interface TapeOptions {
 
 /** Values at which a tape moves into WebAssembly memory (one 64 KiB page each for values and gradients). */
 export const WASM_FROM = 8192;
+/**
+ * Values (4 MiB) past which a tape leaves WebAssembly memory. A wasm memory is always fresh pages
+ * from the OS, while large typed arrays reuse the allocator's pages; on this project's machine a
+ * first touch costs up to ~17 us a page, and a new 13 MB tape in wasm memory (the min-char-rnn
+ * trace) took 110-150 ms instead of 30-60. Its matrix products (H = 100) gain less than that.
+ */
+export const WASM_UNTIL = 1 << 19;
 
 const OP_DEFS: readonly OpDef[] = OP_NAMES.map((k) => OPS[k]);
 /** Each op's index in OP_DEFS, which is what the tape stores. */
@@ -113,9 +120,9 @@ export class Tape {
   /** bumped by every backward() and reset(): Gradients of an older generation refuse to be read */
   generation = 0;
   private gradBuf = new Float64Array(0);
-  /** values and gradients in one WebAssembly memory (values first, then as many gradients), once large */
+  /** values and gradients in one WebAssembly memory (values, then gradients), once large */
   private wasm: WasmMemory | null = null;
-  private readonly wasmAllowed: boolean;
+  private wasmAllowed: boolean;
   private reachBuf = new Uint8Array(0);
   private curT = -1;
   private curScope = 0;
@@ -292,7 +299,7 @@ export class Tape {
 
   /** All gradients of `loss` (of its sum when it is not a scalar). Calling it again gives the same answer. */
   backward(loss: NodeId): Gradients {
-    if (this.gradBuf.length < this.top) this.gradBuf = new Float64Array(Math.max(this.top, 2 * this.gradBuf.length));
+    if (this.gradBuf.length < this.top) this.growGradients(Math.max(this.top, 2 * this.gradBuf.length));
     if (this.reachBuf.length < this.count) this.reachBuf = new Uint8Array(Math.max(this.count, 2 * this.reachBuf.length));
     const G = this.gradBuf.fill(0, 0, this.top);
     const reach = this.seed(loss, G, this.reachBuf.fill(0, 0, this.count));
@@ -454,36 +461,52 @@ export class Tape {
 
   /**
    * Room for `cap` values, keeping the values so far and the last gradients (a Gradients object
-   * still current reads them). Past WASM_FROM values both move into a WebAssembly memory laid out
-   * as [cap values | cap gradients]; growing it moves the gradients up behind the new values.
+   * still current reads them). Between WASM_FROM and WASM_UNTIL values both live in a WebAssembly
+   * memory laid out as [values | gradients]; growing it moves the gradients up behind the new
+   * values. Past WASM_UNTIL the tape goes back to plain arrays for good.
    */
   private growValues(cap: number): void {
-    if (this.wasm || (this.wasmAllowed && cap >= WASM_FROM)) {
-      const pages = Math.ceil((2 * cap * 8) / PAGE_BYTES);
-      cap = (pages * PAGE_BYTES) / 16; // the whole of the last page
-      const oldCap = this.V.length, oldG = this.gradBuf;
-      if (!this.wasm) {
-        this.wasm = wasmMemory(pages);
-        if (this.wasm) {
-          const V = new Float64Array(this.wasm.memory.buffer, 0, cap);
-          V.set(this.V.subarray(0, this.top));
-          this.V = V;
-          this.gradBuf = new Float64Array(this.wasm.memory.buffer, cap * 8, cap);
-          this.gradBuf.set(oldG.subarray(0, Math.min(oldG.length, cap)));
-          return;
-        }
-      } else {
-        growWasmMemory(this.wasm, pages);
-        const all = new Float64Array(this.wasm.memory.buffer);
-        all.copyWithin(cap, oldCap, 2 * oldCap); // the gradients, up behind the new values
-        this.V = new Float64Array(this.wasm.memory.buffer, 0, cap);
-        this.gradBuf = new Float64Array(this.wasm.memory.buffer, cap * 8, cap);
+    if (this.wasm && cap <= WASM_UNTIL) return this.placeInWasm(cap, this.gradBuf.length);
+    if (!this.wasm && this.wasmAllowed && cap >= WASM_FROM && cap <= WASM_UNTIL) {
+      const w = wasmMemory(Math.ceil(((cap + this.gradBuf.length) * 8) / PAGE_BYTES));
+      if (w) {
+        this.wasm = w;
+        const V = new Float64Array(w.memory.buffer, 0, cap), G = new Float64Array(w.memory.buffer, cap * 8, this.gradBuf.length);
+        V.set(this.V.subarray(0, this.top));
+        G.set(this.gradBuf);
+        this.V = V;
+        this.gradBuf = G;
         return;
       }
+    }
+    if (this.wasm) {
+      // leaving wasm memory: the gradients come along into an array of their own
+      this.gradBuf = this.gradBuf.slice();
+      this.wasm = null;
+      this.wasmAllowed = false;
     }
     const V = new Float64Array(cap);
     V.set(this.V.subarray(0, this.top));
     this.V = V;
+  }
+
+  /** Room for `n` gradients (allocated at the first backward pass, as large as the tape then). */
+  private growGradients(n: number): void {
+    if (this.wasm) this.placeInWasm(this.V.length, n);
+    else this.gradBuf = new Float64Array(n);
+  }
+
+  /**
+   * The wasm memory as values [0, cap) and gradients [cap, cap + gLen): grown to fit (which
+   * replaces its buffer, so both views are made again), the gradients moved if `cap` changed.
+   */
+  private placeInWasm(cap: number, gLen: number): void {
+    const w = this.wasm!, oldCap = this.V.length, oldG = this.gradBuf.length;
+    growWasmMemory(w, Math.ceil(((cap + gLen) * 8) / PAGE_BYTES));
+    const buf = w.memory.buffer;
+    if (cap !== oldCap && oldG > 0) new Float64Array(buf).copyWithin(cap, oldCap, oldCap + Math.min(oldG, gLen));
+    this.V = new Float64Array(buf, 0, cap);
+    this.gradBuf = new Float64Array(buf, cap * 8, gLen);
   }
 
   private growNodes(): void {

@@ -1,14 +1,15 @@
 /**
  * The WebAssembly matrix-vector kernels (src/engine/wasm/matvec.ts, SIMD): the committed binary is
  * the source's, a large tape moves into wasm memory and computes y = A x and its gradients as the
- * textbook sums say (and as the JS loops do), and gradients read before the tape grows stay right.
+ * textbook sums say (and as the JS loops do), gradients read before the tape grows stay right, and a
+ * tape past WASM_UNTIL goes back to plain arrays.
  */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { Graph } from '../../src/engine/graph';
 import { mulberry32 } from '../../src/engine/random';
 import type { NodeId } from '../../src/engine/tape';
-import { WASM_FROM } from '../../src/engine/tape';
+import { WASM_FROM, WASM_UNTIL } from '../../src/engine/tape';
 import { tensor } from '../../src/engine/tensor';
 
 const rel = (a: number, b: number): number => Math.abs(a - b) / Math.max(1e-300, Math.abs(a) + Math.abs(b));
@@ -96,5 +97,20 @@ describe('WebAssembly matrix-vector kernels', () => {
     expect(g.inWasm).toBe(true);
     expect(grads.get(nx).data).toEqual(before);
     expect(grads.get(nA).data).toEqual(Float64Array.from({ length: m * k }, (_, q) => x[q % k]));
+  });
+
+  it('a tape that outgrows WASM_UNTIL goes back to plain arrays with its values and gradients', () => {
+    const g = graph(true);
+    const x = g.param(tensor([3], Float64Array.from([1, 2, 3])));
+    const A = g.param(tensor([2, 3], Float64Array.from([1, 0, -1, 2, 1, 0])));
+    const y = g.matmul(A, x); // [1 - 3, 2 + 2] = [-2, 4]
+    const grads = g.backward(g.sum(y)); // dL/dx_p = sum_i A_ip = [3, 1, -1]
+    expect(g.inWasm).toBe(true);
+    g.constant(tensor([WASM_UNTIL], new Float64Array(WASM_UNTIL)));
+    expect(g.inWasm).toBe(false);
+    expect([...g.value(y).data]).toEqual([-2, 4]);
+    expect([...grads.get(x).data]).toEqual([3, 1, -1]);
+    // and the products still come out right on the JS loops
+    expect([...g.value(g.matmul(A, x)).data]).toEqual([-2, 4]);
   });
 });
