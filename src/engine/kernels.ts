@@ -1,14 +1,18 @@
 /**
  * The loops behind matmul and the row-wise ops, on a float64 arena by offset. Matmul blocks four
  * rows at a time so each loaded value is used four times (about 3x a naive loop in V8); matrix-
- * vector products run in WebAssembly SIMD when the arena is a tape's wasm memory.
+ * vector and matrix-matrix products run in WebAssembly SIMD when the arena is a tape's wasm memory.
  */
 import { kernelsOn } from './wasmKernels';
 
+/** Index of element 0 of `arr` in its buffer, counted in float64s. */
+const base = (arr: Float64Array): number => arr.byteOffset >>> 3;
 
-/** out[m x n] = A[m x k] B[k x n]; out is overwritten. */
+/** out[m x n] = A[m x k] B[k x n]; out is overwritten (in WebAssembly when V is a tape's wasm memory). */
 export function matmulForward(V: Float64Array, a: number, b: number, o: number, m: number, k: number, n: number): void {
   if (n === 1) return matvecForward(V, a, b, o, m, k);
+  const w = kernelsOn(V.buffer);
+  if (w) return w.matmulForward(base(V) + a, base(V) + b, base(V) + o, m, k, n);
   V.fill(0, o, o + m * n);
   let i = 0;
   for (; i + 3 < m; i += 4) {
@@ -45,6 +49,10 @@ export function matmulBackward(
   CA: Float64Array | null, ca: number, CB: Float64Array | null, cb: number,
 ): void {
   if (n === 1) return matvecBackward(V, a, b, m, k, G, g, CA, ca, CB, cb);
+  const w = kernelsOn(V.buffer), buf = V.buffer;
+  if (w && G.buffer === buf && (!CA || CA.buffer === buf) && (!CB || CB.buffer === buf)) {
+    return w.matmulBackward(base(V) + a, base(V) + b, m, k, n, base(G) + g, CA ? base(CA) + ca : -1, CB ? base(CB) + cb : -1);
+  }
   if (CA) {
     // dA[i][p] = sum_j G[i][j] B[p][j], four rows of G at a time so each B entry is loaded once
     let i = 0;
@@ -98,9 +106,6 @@ export function matmulBackward(
     }
   }
 }
-
-/** Index of element 0 of `arr` in its buffer, counted in float64s. */
-const base = (arr: Float64Array): number => arr.byteOffset >>> 3;
 
 /**
  * y[m] = A[m x k] x[k]: in WebAssembly when V lives in a tape's wasm memory (wasmKernels.ts),

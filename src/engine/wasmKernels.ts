@@ -1,10 +1,10 @@
 /**
  * The WebAssembly side of the engine: one memory per large tape holding its values and gradients,
- * with the SIMD matrix-vector kernels of wasm/matvec.ts bound to it (about 3x the JS loops of
- * kernels.ts at H = 16 to 256 on this project's machine). Where WebAssembly cannot be compiled
+ * with the SIMD matrix kernels of wasm/kernels.ts bound to it (matrix-vector products about 3x the
+ * JS loops of kernels.ts at H = 16 to 256 on this project's machine). Where WebAssembly cannot be compiled
  * (a page whose CSP forbids it, say) `wasmMemory` returns null and the tape stays on plain arrays.
  */
-import { MATVEC_WASM } from './wasmBinary';
+import { KERNELS_WASM } from './wasmBinary';
 
 /** The part of the WebAssembly JS API used here (the project's lib is ES2022 + node's types, without it). */
 declare namespace WebAssembly {
@@ -22,9 +22,11 @@ declare namespace WebAssembly {
   }
 }
 
-export interface MatvecKernels {
+export interface WasmKernels {
   matvecForward(a: number, x: number, o: number, m: number, k: number): void;
   matvecBackward(a: number, x: number, m: number, k: number, g: number, ca: number, cx: number): void;
+  matmulForward(a: number, b: number, o: number, m: number, k: number, n: number): void;
+  matmulBackward(a: number, b: number, m: number, k: number, n: number, g: number, ca: number, cb: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -32,7 +34,7 @@ let compiled: WebAssembly.Module | null | undefined;
 function kernelModule(): WebAssembly.Module | null {
   if (compiled === undefined) {
     try {
-      const bin = atob(MATVEC_WASM);
+      const bin = atob(KERNELS_WASM);
       const bytes = new Uint8Array(bin.length);
       for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
       compiled = new WebAssembly.Module(bytes);
@@ -44,13 +46,13 @@ function kernelModule(): WebAssembly.Module | null {
 }
 
 /** The kernels bound to each live memory's current buffer (memory.grow replaces the buffer). */
-const bound = new WeakMap<ArrayBufferLike, MatvecKernels>();
+const bound = new WeakMap<ArrayBufferLike, WasmKernels>();
 
 export const PAGE_BYTES = 65536;
 
 export interface WasmMemory {
   memory: WebAssembly.Memory;
-  kernels: MatvecKernels;
+  kernels: WasmKernels;
 }
 
 /** A memory of `pages` 64 KiB pages with the kernels bound to it, or null without WebAssembly. */
@@ -59,7 +61,7 @@ export function wasmMemory(pages: number): WasmMemory | null {
   if (!mod) return null;
   try {
     const memory = new WebAssembly.Memory({ initial: pages });
-    const kernels = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as MatvecKernels;
+    const kernels = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as WasmKernels;
     bound.set(memory.buffer, kernels);
     return { memory, kernels };
   } catch {
@@ -75,6 +77,6 @@ export function growWasmMemory(w: WasmMemory, pages: number): void {
 }
 
 /** The kernels that run on `buffer` in place, if it is the buffer of such a memory. */
-export function kernelsOn(buffer: ArrayBufferLike): MatvecKernels | undefined {
+export function kernelsOn(buffer: ArrayBufferLike): WasmKernels | undefined {
   return bound.get(buffer);
 }

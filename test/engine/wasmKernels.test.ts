@@ -1,6 +1,6 @@
 /**
- * The WebAssembly matrix-vector kernels (src/engine/wasm/matvec.ts, SIMD): the committed binary is
- * the source's, a large tape moves into wasm memory and computes y = A x and its gradients as the
+ * The WebAssembly matrix kernels (src/engine/wasm/kernels.ts, SIMD): the committed binary is the
+ * source's, a large tape moves into wasm memory and computes y = A x, Y = A B and their gradients as the
  * textbook sums say (and as the JS loops do), gradients read before the tape grows stay right, and a
  * tape past WASM_UNTIL goes back to plain arrays.
  */
@@ -38,7 +38,7 @@ function matvecCase(g: Graph, m: number, k: number, seed: number) {
   return { y: g.value(y).data, dA: grads.get(nA).data, dx: grads.get(nx).data, yWant, dAWant: dA, dxWant: dx };
 }
 
-describe('WebAssembly matrix-vector kernels', () => {
+describe('WebAssembly matrix kernels', () => {
   it('the committed binary is compiled from the committed source (npm run wasm)', () => {
     expect(execFileSync(process.execPath, ['scripts/buildWasm.mjs', '--check'], { encoding: 'utf8' })).toMatch(/is up to date/);
   });
@@ -61,6 +61,38 @@ describe('WebAssembly matrix-vector kernels', () => {
         c.yWant.forEach((v, i) => expect(rel(c.y[i], v)).toBeLessThan(1e-12));
         c.dAWant.forEach((v, i) => expect(c.dA[i]).toBe(v)); // one product each: exact
         c.dxWant.forEach((v, i) => expect(rel(c.dx[i], v)).toBeLessThan(1e-12));
+      }
+    });
+  }
+
+  /** L = sum(R * (A B)) on `g`, its gradients, and the same by the textbook sums. */
+  function matmulCase(g: Graph, m: number, k: number, n: number, seed: number) {
+    const rand = mulberry32(seed);
+    const A = Float64Array.from({ length: m * k }, () => rand() * 2 - 1);
+    const B = Float64Array.from({ length: k * n }, () => rand() * 2 - 1);
+    const R = Float64Array.from({ length: m * n }, () => rand() * 2 - 1);
+    const nA = g.param(tensor([m, k], A)), nB = g.param(tensor([k, n], B));
+    const Y = g.matmul(nA, nB);
+    const grads = g.backward(g.sum(g.mul(Y, g.constant(tensor([m, n], R)))));
+    // Y_ij = sum_p A_ip B_pj; dL/dA_ip = sum_j R_ij B_pj; dL/dB_pj = sum_i A_ip R_ij
+    const sum = (len: number, f: (t: number) => number): number => Array.from({ length: len }, (_, t) => f(t)).reduce((s, v) => s + v, 0);
+    return {
+      got: [g.value(Y).data, grads.get(nA).data, grads.get(nB).data],
+      want: [
+        Array.from({ length: m * n }, (_, q) => sum(k, (p) => A[Math.floor(q / n) * k + p] * B[p * n + (q % n)])),
+        Array.from({ length: m * k }, (_, q) => sum(n, (j) => R[Math.floor(q / k) * n + j] * B[(q % k) * n + j])),
+        Array.from({ length: k * n }, (_, q) => sum(m, (i) => A[i * k + Math.floor(q / n)] * R[i * n + (q % n)])),
+      ],
+    };
+  }
+
+  // every remainder of four rows and of two columns, and the attention sizes
+  const mm: [number, number, number][] = [[1, 1, 2], [2, 3, 2], [3, 2, 5], [4, 4, 4], [5, 3, 7], [7, 6, 3], [8, 16, 9], [64, 64, 64]];
+  for (const [m, k, n] of mm) {
+    it(`Y = A B and its gradients for A of ${m} x ${k} and B of ${k} x ${n}: the textbook sums, in wasm and in JS alike`, () => {
+      for (const wasm of [true, false]) {
+        const c = matmulCase(graph(wasm), m, k, n, m * 10000 + k * 100 + n);
+        c.want.forEach((want, w) => want.forEach((v, i) => expect(rel(c.got[w][i], v), `wasm ${wasm}, result ${w}, entry ${i}`).toBeLessThan(1e-12)));
       }
     });
   }
