@@ -1,5 +1,6 @@
 // The memory target: the scalar ReLU RNN at T = 100,000 on a fresh Graph in a fresh
-// `node --expose-gc` child, with the peak growth of the V8 heap and of typed-array and WebAssembly memory sampled as it runs.
+// `node --expose-gc` child, with the peak growth of the V8 heap and of typed-array and WebAssembly
+// memory sampled as it runs.
 import { spawnSync } from 'node:child_process';
 import { Graph } from '../src/engine/graph';
 import { buildW1 } from './engineWorkloads';

@@ -48,15 +48,15 @@ export interface TapeOptions {
   /** relu'(0), also the share of a tie in maximum/minimum: 0 (default), 0.5 or 1 */
   reluAtZero?: number;
   /**
-   * false keeps values and gradients in plain Float64Arrays, so matrix-vector products run in the
-   * JS loops; by default a tape of WASM_FROM to WASM_UNTIL values keeps them in a WebAssembly
+   * false keeps values and gradients in plain Float64Arrays, so matrix products run in the JS
+   * loops; by default a tape of WASM_FROM to WASM_UNTIL values keeps them in a WebAssembly
    * memory, where they run in SIMD kernels (same rounding per product and sum, other order of
    * the sums).
    */
   wasm?: boolean;
 }
 
-/** Values at which a tape moves into WebAssembly memory (one 64 KiB page each for values and gradients). */
+/** Values (64 KiB) at which a tape moves into WebAssembly memory. */
 export const WASM_FROM = 8192;
 /**
  * Values (4 MiB) past which a tape leaves WebAssembly memory. A wasm memory is always fresh pages

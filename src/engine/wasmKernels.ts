@@ -1,8 +1,8 @@
 /**
  * The WebAssembly side of the engine: one memory per large tape holding its values and gradients,
- * with the SIMD matrix kernels of wasm/kernels.ts bound to it (matrix-vector products about 3x the
- * JS loops of kernels.ts at H = 16 to 256 on this project's machine). Where WebAssembly cannot be compiled
- * (a page whose CSP forbids it, say) `wasmMemory` returns null and the tape stays on plain arrays.
+ * with the SIMD matrix kernels of wasm/kernels.ts bound to it (matrix products about 3-4x the JS
+ * loops of kernels.ts on this project's machine). Where WebAssembly cannot be compiled (a page
+ * whose CSP forbids it, say) `wasmMemory` returns null and the tape stays on plain arrays.
  */
 import { KERNELS_WASM } from './wasmBinary';
 
