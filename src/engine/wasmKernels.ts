@@ -71,8 +71,9 @@ export function wasmMemory(pages: number): WasmMemory | null {
 
 /** Grows the memory to `pages` and binds the kernels to its new buffer. */
 export function growWasmMemory(w: WasmMemory, pages: number): void {
-  const have = w.memory.buffer.byteLength / PAGE_BYTES;
+  const old = w.memory.buffer, have = old.byteLength / PAGE_BYTES;
   if (pages > have) w.memory.grow(pages - have);
+  if (w.memory.buffer !== old) bound.delete(old); // a view kept from before finds no kernels
   bound.set(w.memory.buffer, w.kernels);
 }
 

@@ -97,6 +97,18 @@ describe('WebAssembly matrix kernels', () => {
     });
   }
 
+  it('the products of a tape in wasm memory do run in WebAssembly: its sums go in two lanes', () => {
+    // [1e308, 1e308, -1e308, -1e308] . [1, 1, 1, 1]: left to right (JS) the first sum overflows to
+    // Infinity; in two lanes (1e308 - 1e308) + (1e308 - 1e308) = 0. Same IEEE operations, other order.
+    const dot = (wasm: boolean): number => {
+      const g = graph(wasm);
+      const A = g.param(tensor([1, 4], Float64Array.from([1e308, 1e308, -1e308, -1e308])));
+      return g.value(g.matmul(A, g.param(tensor([4], Float64Array.from([1, 1, 1, 1]))))).data[0];
+    };
+    expect(dot(true)).toBe(0);
+    expect(dot(false)).toBe(Infinity);
+  });
+
   it('0 * Infinity is NaN in every row, and an Infinity reaches every output, as in IEEE arithmetic', () => {
     for (const wasm of [true, false]) {
       const g = graph(wasm);

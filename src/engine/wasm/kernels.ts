@@ -1,5 +1,5 @@
 // AssemblyScript, compiled by scripts/buildWasm.mjs into src/engine/wasmBinary.ts (not TypeScript:
-// tsconfig leaves this folder out). The matrix-vector kernels of kernels.ts on the tape's arena,
+// tsconfig leaves this folder out). The matrix kernels of kernels.ts on the tape's arena,
 // two float64 lanes at a time (f64x2). Every argument is an element offset (an index of a float64)
 // into the one imported memory, which holds the tape's values and its gradients. Each product and
 // sum is one IEEE multiply or add, as in the JS loops (no fused multiply-add), so 0 * Infinity is
