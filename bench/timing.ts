@@ -53,8 +53,8 @@ export interface Cell {
  */
 export interface RemoteCell {
   name: string;
-  /** warms up for warmupMs (skipped when warmedMs >= SLOW_CALL_MS) and returns ms per call */
-  warmUp(warmupMs: number, warmedMs: number): Promise<number>;
+  /** warms up for about warmupMs (or not at all after a slow first call) and returns ms per call */
+  warmUp(warmupMs: number): Promise<number>;
   /** ms that `batch` calls took */
   sample(batch: number): Promise<number>;
 }
@@ -79,7 +79,7 @@ function warmUp(fn: () => void, warmed: number, warmupMs: number): number {
 function local(c: Cell): RemoteCell {
   return {
     name: c.name,
-    warmUp: async (warmupMs, warmedMs) => warmUp(c.fn, warmedMs, warmupMs),
+    warmUp: async (warmupMs) => warmUp(c.fn, c.warmedMs ?? 0, warmupMs),
     async sample(batch) {
       const t0 = performance.now();
       for (let i = 0; i < batch; i++) c.fn();
@@ -99,8 +99,7 @@ export async function timeInterleaved(cells: readonly (Cell | RemoteCell)[], opt
   const state: { c: RemoteCell; batch: number; samples: number[]; spent: number; done: boolean }[] = [];
   for (const cell of cells) {
     const c = 'fn' in cell ? local(cell) : cell;
-    const warmed = 'fn' in cell ? cell.warmedMs ?? 0 : 0;
-    state.push({ c, batch: batchFor(await c.warmUp(o.warmupMs, warmed)), samples: [], spent: 0, done: false });
+    state.push({ c, batch: batchFor(await c.warmUp(o.warmupMs)), samples: [], spent: 0, done: false });
   }
   while (state.some((s) => !s.done)) {
     for (const s of state) {

@@ -3,10 +3,20 @@
  * rows at a time so each loaded value is used four times (about 3x a naive loop in V8); matrix-
  * vector and matrix-matrix products run in WebAssembly SIMD when the arena is a tape's wasm memory.
  */
+import type { WasmKernels } from './wasmKernels';
 import { kernelsOn } from './wasmKernels';
 
 /** Index of element 0 of `arr` in its buffer, counted in float64s. */
 const base = (arr: Float64Array): number => arr.byteOffset >>> 3;
+
+/**
+ * The wasm kernels for a backward step, if V, the upstream gradient and both contribution arrays
+ * are in one tape's wasm memory (the tape's backward pass; backwardSteps' own buffers are not).
+ */
+function kernelsForBackward(V: Float64Array, G: Float64Array, CA: Float64Array | null, CB: Float64Array | null): WasmKernels | undefined {
+  const buf = V.buffer;
+  return G.buffer === buf && (!CA || CA.buffer === buf) && (!CB || CB.buffer === buf) ? kernelsOn(buf) : undefined;
+}
 
 /** out[m x n] = A[m x k] B[k x n]; out is overwritten (in WebAssembly when V is a tape's wasm memory). */
 export function matmulForward(V: Float64Array, a: number, b: number, o: number, m: number, k: number, n: number): void {
@@ -49,8 +59,8 @@ export function matmulBackward(
   CA: Float64Array | null, ca: number, CB: Float64Array | null, cb: number,
 ): void {
   if (n === 1) return matvecBackward(V, a, b, m, k, G, g, CA, ca, CB, cb);
-  const w = kernelsOn(V.buffer), buf = V.buffer;
-  if (w && G.buffer === buf && (!CA || CA.buffer === buf) && (!CB || CB.buffer === buf)) {
+  const w = kernelsForBackward(V, G, CA, CB);
+  if (w) {
     return w.matmulBackward(base(V) + a, base(V) + b, m, k, n, base(G) + g, CA ? base(CA) + ca : -1, CB ? base(CB) + cb : -1);
   }
   if (CA) {
@@ -154,10 +164,8 @@ function matvecBackward(
   V: Float64Array, a: number, x: number, m: number, k: number, G: Float64Array, g: number,
   CA: Float64Array | null, ca: number, CX: Float64Array | null, cx: number,
 ): void {
-  const w = kernelsOn(V.buffer);
-  const buf = V.buffer;
-  if (w && G.buffer === buf && (!CA || CA.buffer === buf) && (!CX || CX.buffer === buf)) {
-    // every array in the one memory (the tape's backward pass; backwardSteps' own buffers are not)
+  const w = kernelsForBackward(V, G, CA, CX);
+  if (w) {
     return w.matvecBackward(base(V) + a, base(V) + x, m, k, base(G) + g, CA ? base(CA) + ca : -1, CX ? base(CX) + cx : -1);
   }
   let i = 0;

@@ -5,6 +5,7 @@
  * tape past WASM_UNTIL goes back to plain arrays.
  */
 import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Graph } from '../../src/engine/graph';
 import { mulberry32 } from '../../src/engine/random';
@@ -40,7 +41,7 @@ function matvecCase(g: Graph, m: number, k: number, seed: number) {
 
 describe('WebAssembly matrix kernels', () => {
   it('the committed binary is compiled from the committed source (npm run wasm)', () => {
-    expect(execFileSync(process.execPath, ['scripts/buildWasm.mjs', '--check'], { encoding: 'utf8' })).toMatch(/is up to date/);
+    expect(execFileSync(process.execPath, [join(__dirname, '../../scripts/buildWasm.mjs'), '--check'], { encoding: 'utf8' })).toMatch(/is up to date/);
   });
 
   it('a tape moves into wasm memory once it holds WASM_FROM values, unless told not to', () => {
