@@ -95,6 +95,8 @@ export class Graph extends Tape {
   }
 
   private binary(op: number, a: NodeId, b: NodeId): NodeId {
+    const id = this.scalar2(op, a, b);
+    if (id >= 0) return id as NodeId;
     const sx = this.shapeOf(a), sy = this.shapeOf(b);
     if (sameShape(sx, sy)) return this.op2(op, a, b);
     const s = commonShape(sx, sy, OP_NAMES[op]);

@@ -72,6 +72,26 @@ export const OP_ID = Object.fromEntries(OP_NAMES.map((k, i) => [k, i])) as Recor
 const UNARY = OP_DEFS.map((d) => d.unaryRule);
 const BINARY = OP_DEFS.map((d) => d.binaryRule);
 const SCALARS = OP_DEFS.map((d) => d.scalar);
+/** per op: its written-out scalar code when it is elementwise with one input, else undefined */
+const FAST1 = OP_DEFS.map((d) => (d.unaryRule ? d.scalar : undefined));
+/** per op: its written-out scalar code when it is elementwise with two inputs, else undefined */
+const FAST2 = OP_DEFS.map((d) => (d.binaryRule ? d.scalar : undefined));
+const PARAM = OP_ID.param, CONST = OP_ID.const;
+
+/*
+ * A node is four Int32s in one array (see Tape.rec): its flags, the offset of its values in V, and
+ * its inputs. The flags pack the op index (bits 0-7), whether a gradient flows to the node, whether
+ * it is 0-d (its shape is SCALAR, not stored), whether it has attrs (else NO_ATTRS, not stored) and
+ * how many inputs it has: 0-2 are in the record, MANY means ins[in0 ..] holds `in1` of them.
+ */
+const R = 4;
+const OFF = 1, IN0 = 2, IN1 = 3;
+const OP_MASK = 0xff;
+const NEEDS_GRAD = 1 << 8;
+const IS_SCALAR = 1 << 9;
+const HAS_ATTRS = 1 << 10;
+const NIN_SHIFT = 11;
+const ONE_INPUT = 1 << NIN_SHIFT, TWO_INPUTS = 2 << NIN_SHIFT, MANY = 3;
 
 /**
  * Read access to all gradients of one backward pass. The tape reuses its gradient buffer, so this
@@ -100,23 +120,30 @@ export class Tape {
   private V = new Float64Array(1024);
   private top = 0;
   private count = 0;
-  private opAt = new Uint8Array(256);
-  private offAt = new Int32Array(256);
-  private sizeAt = new Int32Array(256);
-  private inStart = new Int32Array(256);
-  private inCount = new Int32Array(256);
-  private tAt = new Int32Array(256);
-  private scopeAt = new Int32Array(256);
-  private srcAt = new Int32Array(256);
-  private grad = new Uint8Array(256);
-  private ins = new Int32Array(512);
+  /**
+   * Node id's record is rec[R * id .. R * id + R): flags, offset, first and second input (see R).
+   * Its values are V[offset(id) .. offset(id + 1)): alloc writes the next record's offset.
+   */
+  private rec = new Int32Array(R * 256);
+  /** inputs of nodes with more than two (MANY) */
+  private ins = new Int32Array(64);
   private insTop = 0;
+  /** shapes of the nodes that are not 0-d and attrs of the nodes that have any (the flags say which entries are current) */
   private shapes: Shape[] = [];
   private attrsAt: Attrs[] = [];
   private readonly names = new Map<number, string>();
   private readonly scopes: string[] = [''];
   private readonly scopeIds = new Map<string, number>([['', 0]]);
   private readonly srcs: SourceRange[] = [];
+  /**
+   * Metadata as runs of nodes, in columns: run r starts at node runStart[r] and stamps its nodes
+   * with time step runT[r] (-1: none), scope index runScope[r] and source index runSrc[r] (-1: none).
+   */
+  private readonly runStart: number[] = [0];
+  private readonly runT: number[] = [-1];
+  private readonly runScope: number[] = [0];
+  private readonly runSrc: number[] = [-1];
+  private runs = 1;
   /** bumped by every backward() and reset(): Gradients of an older generation refuse to be read */
   generation = 0;
   private gradBuf = new Float64Array(0);
@@ -124,9 +151,6 @@ export class Tape {
   private wasm: WasmMemory | null = null;
   private wasmAllowed: boolean;
   private reachBuf = new Uint8Array(0);
-  private curT = -1;
-  private curScope = 0;
-  private curSrc = -1;
   private readonly ctx: Ctx;
   /** reused shape lists for shape inference of one- and two-input ops */
   private readonly xs1: Shape[] = [SCALAR];
@@ -149,8 +173,9 @@ export class Tape {
     // would still allocate a new table, and a length store is a runtime call: only when needed)
     if (this.srcs.length) this.srcs.length = 0;
     if (this.names.size) this.names.clear();
-    this.curT = this.curSrc = -1;
-    this.curScope = 0;
+    this.runs = 1;
+    this.runT[0] = this.runSrc[0] = -1;
+    this.runScope[0] = 0;
   }
 
   get size(): number {
@@ -164,32 +189,40 @@ export class Tape {
 
   /** The metadata stamped on new nodes now. */
   getMeta(): { t?: number; scope?: string; src?: SourceRange } {
-    return {
-      ...(this.curT >= 0 ? { t: this.curT } : {}),
-      ...(this.curScope > 0 ? { scope: this.scopes[this.curScope] } : {}),
-      ...(this.curSrc >= 0 ? { src: this.srcs[this.curSrc] } : {}),
-    };
+    return this.metaOfRun(this.runs - 1);
   }
 
   /** Metadata stamped on the nodes created from now on; undefined fields are cleared. */
   setMeta(meta: { t?: number; scope?: string; src?: SourceRange }): void {
-    this.curT = meta.t ?? -1;
+    const t = meta.t ?? -1;
     const s = meta.scope ?? '';
-    let id = this.scopeIds.get(s);
-    if (id === undefined) this.scopeIds.set(s, (id = this.scopes.push(s) - 1));
-    this.curScope = id;
-    this.curSrc = meta.src ? this.srcs.push(meta.src) - 1 : -1;
+    let scope = this.scopeIds.get(s);
+    if (scope === undefined) this.scopeIds.set(s, (scope = this.scopes.push(s) - 1));
+    const src = meta.src ? this.srcs.push(meta.src) - 1 : -1;
+    let r = this.runs - 1;
+    if (t === this.runT[r] && scope === this.runScope[r] && src === this.runSrc[r]) return;
+    // a run without nodes yet is replaced, so runs stay sorted by their first node
+    if (this.runStart[r] !== this.count) r = this.runs++;
+    this.runStart[r] = this.count;
+    this.runT[r] = t;
+    this.runScope[r] = scope;
+    this.runSrc[r] = src;
   }
 
   leaf(kind: 'param' | 'const', t: Tensor | number, name?: string): NodeId {
-    const id = this.alloc(OP_ID[kind], typeof t === 'number' ? SCALAR : t.shape, NO_ATTRS, 0);
-    const o = this.offAt[id];
-    if (typeof t === 'number') this.V[o] = t;
-    else if (t.data.length > 64) this.V.set(t.data, o);
-    else for (let i = 0; i < t.data.length; i++) this.V[o + i] = t.data[i]; // a short loop beats set()'s call
-    this.grad[id] = kind === 'param' ? 1 : 0;
+    const flags = kind === 'param' ? PARAM | NEEDS_GRAD : CONST;
+    let id: number;
+    if (typeof t === 'number') {
+      id = this.allocScalar(flags);
+      this.V[this.top - 1] = t;
+    } else {
+      id = this.alloc(flags, t.shape, NO_ATTRS);
+      const o = this.rec[R * id + OFF];
+      if (t.data.length > 64) this.V.set(t.data, o);
+      else for (let i = 0; i < t.data.length; i++) this.V[o + i] = t.data[i]; // a short loop beats set()'s call
+    }
     if (name !== undefined) this.names.set(id, name);
-    return id;
+    return id as NodeId;
   }
 
   /** Adds a node for `op` on `inputs` and computes its value. */
@@ -199,102 +232,147 @@ export class Tape {
     if (inputs.length === 2) return this.op2(k, inputs[0], inputs[1], attrs);
     const def = OP_DEFS[k];
     if (def.arity >= 0 && inputs.length !== def.arity) throw new Error(`${op}: expects ${def.arity} input(s), got ${inputs.length}`);
-    const id = this.alloc(k, def.shape(inputs.map((i) => this.shapes[i]), attrs, op), attrs, inputs.length);
     let g = 0;
-    for (let j = 0; j < inputs.length; j++) {
-      this.ins[this.inStart[id] + j] = inputs[j];
-      g |= this.grad[inputs[j]];
+    for (const input of inputs) g |= this.rec[R * input] & NEEDS_GRAD;
+    const many = inputs.length > 0 ? MANY << NIN_SHIFT : 0;
+    const id = this.alloc(k | g | many, def.shape(inputs.map((i) => this.shapeOf(i)), attrs, op), attrs);
+    if (many) {
+      if (this.insTop + inputs.length > this.ins.length) {
+        const ins = new Int32Array(Math.max(this.ins.length * 2, this.insTop + inputs.length));
+        ins.set(this.ins);
+        this.ins = ins;
+      }
+      this.rec[R * id + IN0] = this.insTop;
+      this.rec[R * id + IN1] = inputs.length;
+      for (const input of inputs) this.ins[this.insTop++] = input;
     }
-    this.grad[id] = g;
     def.forward(this.load(id));
     return id;
   }
 
   /** One-input op by index: no allocation, and scalars run the op's scalar rule directly. */
   protected op1(k: number, a: NodeId, attrs: Attrs = NO_ATTRS): NodeId {
-    const sc = SCALARS[k];
-    if (sc !== undefined && attrs === NO_ATTRS && UNARY[k] !== undefined && this.shapes[a].length === 0) {
+    const fa = this.rec[R * a];
+    const fast = FAST1[k];
+    if (fast !== undefined && attrs === NO_ATTRS && fa & IS_SCALAR) {
       // a 0-d input of an op with scalar code: no shape rule or context to consult
-      const id = this.alloc(k, SCALAR, NO_ATTRS, 1);
-      this.ins[this.inStart[id]] = a;
-      this.grad[id] = this.grad[a];
-      sc.forward(this.V, this.offAt[id], this.offAt[a], 0);
-      return id;
+      const id = this.allocScalar(k | (fa & NEEDS_GRAD) | ONE_INPUT);
+      const rec = this.rec;
+      rec[R * id + IN0] = a;
+      fast.forward(this.V, rec[R * id + OFF], rec[R * a + OFF], 0);
+      return id as NodeId;
     }
     const def = OP_DEFS[k];
     if (def.arity !== 1 && def.arity !== -1) throw new Error(`${OP_NAMES[k]}: expects ${def.arity} input(s), got 1`);
-    this.xs1[0] = this.shapes[a];
-    const id = this.alloc(k, def.shape(this.xs1, attrs, OP_NAMES[k]), attrs, 1);
-    this.ins[this.inStart[id]] = a;
-    this.grad[id] = this.grad[a];
-    const rule = UNARY[k];
-    if (this.sizeAt[id] !== 1 || !rule) def.forward(this.load(id));
-    else if (sc) sc.forward(this.V, this.offAt[id], this.offAt[a], 0);
-    else this.V[this.offAt[id]] = rule.f(this.V[this.offAt[a]]);
+    this.xs1[0] = this.shapeOf(a);
+    const id = this.alloc(k | (fa & NEEDS_GRAD) | ONE_INPUT, def.shape(this.xs1, attrs, OP_NAMES[k]), attrs);
+    const rec = this.rec, o = rec[R * id + OFF], oa = rec[R * a + OFF];
+    rec[R * id + IN0] = a;
+    const rule = UNARY[k], sc = SCALARS[k];
+    if (this.top - o !== 1 || !rule) def.forward(this.load(id));
+    else if (sc) sc.forward(this.V, o, oa, 0);
+    else this.V[o] = rule.f(this.V[oa]);
     return id;
   }
 
   /** Two-input op by index: no allocation, and scalars run the op's scalar rule directly. */
   protected op2(k: number, a: NodeId, b: NodeId, attrs: Attrs = NO_ATTRS): NodeId {
-    const sc = SCALARS[k];
-    if (sc !== undefined && attrs === NO_ATTRS && BINARY[k] !== undefined && this.shapes[a].length === 0 && this.shapes[b].length === 0) {
-      const id = this.alloc(k, SCALAR, NO_ATTRS, 2);
-      const s = this.inStart[id];
-      this.ins[s] = a;
-      this.ins[s + 1] = b;
-      this.grad[id] = this.grad[a] | this.grad[b];
-      sc.forward(this.V, this.offAt[id], this.offAt[a], this.offAt[b]);
-      return id;
+    if (attrs === NO_ATTRS) {
+      const id = this.scalar2(k, a, b);
+      if (id >= 0) return id as NodeId;
     }
     const def = OP_DEFS[k];
     if (def.arity !== 2 && def.arity !== -1) throw new Error(`${OP_NAMES[k]}: expects ${def.arity} input(s), got 2`);
-    this.xs2[0] = this.shapes[a];
-    this.xs2[1] = this.shapes[b];
-    const id = this.alloc(k, def.shape(this.xs2, attrs, OP_NAMES[k]), attrs, 2);
-    const s = this.inStart[id];
-    this.ins[s] = a;
-    this.ins[s + 1] = b;
-    this.grad[id] = this.grad[a] | this.grad[b];
-    const rule = BINARY[k];
-    if (this.sizeAt[id] !== 1 || !rule) def.forward(this.load(id));
-    else if (sc) sc.forward(this.V, this.offAt[id], this.offAt[a], this.offAt[b]);
-    else this.V[this.offAt[id]] = rule.f(this.V[this.offAt[a]], this.V[this.offAt[b]]);
+    this.xs2[0] = this.shapeOf(a);
+    this.xs2[1] = this.shapeOf(b);
+    const g = (this.rec[R * a] | this.rec[R * b]) & NEEDS_GRAD;
+    const id = this.alloc(k | g | TWO_INPUTS, def.shape(this.xs2, attrs, OP_NAMES[k]), attrs);
+    const rec = this.rec, o = rec[R * id + OFF];
+    rec[R * id + IN0] = a;
+    rec[R * id + IN1] = b;
+    const rule = BINARY[k], sc = SCALARS[k];
+    if (this.top - o !== 1 || !rule) def.forward(this.load(id));
+    else if (sc) sc.forward(this.V, o, rec[R * a + OFF], rec[R * b + OFF]);
+    else this.V[o] = rule.f(this.V[rec[R * a + OFF]], this.V[rec[R * b + OFF]]);
+    return id;
+  }
+
+  /**
+   * The node for elementwise op `k` on two 0-d inputs, through the op's scalar code; -1 (and no
+   * node) when the op has none or an input is not 0-d. Graph's broadcasting tries it first.
+   */
+  protected scalar2(k: number, a: NodeId, b: NodeId): number {
+    const fast = FAST2[k], fa = this.rec[R * a], fb = this.rec[R * b];
+    if (fast === undefined || !(fa & fb & IS_SCALAR)) return -1;
+    const id = this.allocScalar(k | ((fa | fb) & NEEDS_GRAD) | TWO_INPUTS);
+    const rec = this.rec, r = R * id;
+    rec[r + IN0] = a;
+    rec[r + IN1] = b;
+    fast.forward(this.V, rec[r + OFF], rec[R * a + OFF], rec[R * b + OFF]);
     return id;
   }
 
   value(id: NodeId): Tensor {
-    const o = this.offAt[id];
-    return { shape: this.shapes[id], data: this.V.slice(o, o + this.sizeOf(id)) };
+    return { shape: this.shapeOf(id), data: this.V.slice(this.rec[R * id + OFF], this.rec[R * id + R + OFF]) };
   }
   scalar(id: NodeId): number {
-    return this.V[this.offAt[id]];
+    return this.V[this.rec[R * id + OFF]];
   }
   shapeOf(id: NodeId): Shape {
-    return this.shapes[id];
+    return this.rec[R * id] & IS_SCALAR ? SCALAR : this.shapes[id];
   }
   offsetOf(id: NodeId): number {
-    return this.offAt[id];
+    return this.rec[R * id + OFF];
   }
   sizeOf(id: NodeId): number {
-    return this.sizeAt[id];
+    return this.rec[R * id + R + OFF] - this.rec[R * id + OFF];
   }
   opOf(id: NodeId): OpName {
-    return OP_NAMES[this.opAt[id]];
+    return OP_NAMES[this.rec[R * id] & OP_MASK];
   }
   inputsOf(id: NodeId): NodeId[] {
-    return Array.from(this.ins.subarray(this.inStart[id], this.inStart[id] + this.inCount[id])) as NodeId[];
+    const out: NodeId[] = [];
+    for (let j = 0, n = this.inputCount(id); j < n; j++) out.push(this.inputAt(id, j));
+    return out;
+  }
+  /** Whether a gradient flows to the node (a parameter, or an op with such an input). */
+  needsGrad(id: NodeId): boolean {
+    return (this.rec[R * id] & NEEDS_GRAD) !== 0;
+  }
+  private inputCount(id: number): number {
+    const n = (this.rec[R * id] >> NIN_SHIFT) & 3;
+    return n === MANY ? this.rec[R * id + IN1] : n;
+  }
+  private inputAt(id: number, j: number): NodeId {
+    const r = R * id;
+    return ((((this.rec[r] >> NIN_SHIFT) & 3) === MANY ? this.ins[this.rec[r + IN0] + j] : this.rec[r + IN0 + j]) as NodeId);
+  }
+  private attrsOf(id: number): Attrs {
+    return this.rec[R * id] & HAS_ATTRS ? this.attrsAt[id] : NO_ATTRS;
+  }
+  private metaOfRun(r: number): { t?: number; scope?: string; src?: SourceRange } {
+    const t = this.runT[r], scope = this.runScope[r], src = this.runSrc[r];
+    return {
+      ...(t >= 0 ? { t } : {}),
+      ...(scope > 0 ? { scope: this.scopes[scope] } : {}),
+      ...(src >= 0 ? { src: this.srcs[src] } : {}),
+    };
   }
 
   node(id: NodeId): TapeNode {
     const n: TapeNode = {
-      id, op: this.opOf(id), inputs: this.inputsOf(id), shape: this.shapes[id], value: this.value(id), attrs: this.attrsAt[id],
+      id, op: this.opOf(id), inputs: this.inputsOf(id), shape: this.shapeOf(id), value: this.value(id), attrs: this.attrsOf(id),
     };
     const name = this.names.get(id);
     if (name !== undefined) n.name = name;
-    if (this.tAt[id] >= 0) n.t = this.tAt[id];
-    if (this.scopeAt[id] > 0) n.scope = this.scopes[this.scopeAt[id]];
-    if (this.srcAt[id] >= 0) n.src = this.srcs[this.srcAt[id]];
-    return n;
+    // the last run that starts at or before id
+    let lo = 0, hi = this.runs - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.runStart[mid] <= id) lo = mid;
+      else hi = mid - 1;
+    }
+    return Object.assign(n, this.metaOfRun(lo));
   }
 
   /** All gradients of `loss` (of its sum when it is not a scalar). Calling it again gives the same answer. */
@@ -303,40 +381,58 @@ export class Tape {
     if (this.reachBuf.length < this.count) this.reachBuf = new Uint8Array(Math.max(this.count, 2 * this.reachBuf.length));
     const G = this.gradBuf.fill(0, 0, this.top);
     const reach = this.seed(loss, G, this.reachBuf.fill(0, 0, this.count));
-    const V = this.V, off = this.offAt, ins = this.ins, r = this.reluAtZero;
+    const V = this.V, rec = this.rec, r0 = this.reluAtZero;
     for (let id = loss as number; id >= 0; id--) {
-      if (!reach[id] || !this.grad[id]) continue;
-      const k = this.opAt[id], s = this.inStart[id];
-      if (this.sizeAt[id] === 1 && (UNARY[k] || BINARY[k])) {
-        // scalar node of an elementwise op: its scalar rule, straight on the arena
-        const o = off[id], g = G[o], a = ins[s], oa = off[a];
-        reach[a] = 1;
-        const u = UNARY[k], sc = SCALARS[k];
-        if (sc) {
-          const b = u ? a : ins[s + 1];
-          reach[b] = 1;
-          sc.backward(V, G, o, oa, off[b], r);
-        } else if (u) {
-          G[oa] += g * u.d(V[oa], V[o], r);
-        } else {
-          const rule = BINARY[k]!, b = ins[s + 1], ob = off[b];
-          reach[b] = 1;
-          const x = V[oa], y = V[ob], z = V[o];
-          G[oa] += g * rule.da(x, y, z, r);
-          G[ob] += g * rule.db(x, y, z, r);
+      if (!reach[id]) continue;
+      const r = R * id, f = rec[r];
+      if (!(f & NEEDS_GRAD)) continue;
+      const k = f & OP_MASK, o = rec[r + OFF];
+      if (f & IS_SCALAR) {
+        // a 0-d node of an elementwise op: its scalar rule, straight on the arena
+        const a = rec[r + IN0];
+        const f1 = FAST1[k];
+        if (f1 !== undefined) {
+          reach[a] = 1;
+          const oa = rec[R * a + OFF];
+          f1.backward(V, G, o, oa, oa, r0);
+          continue;
         }
-        continue;
+        const f2 = FAST2[k];
+        if (f2 !== undefined) {
+          const b = rec[r + IN1];
+          reach[a] = 1;
+          reach[b] = 1;
+          f2.backward(V, G, o, rec[R * a + OFF], rec[R * b + OFF], r0);
+          continue;
+        }
+        const u = UNARY[k];
+        if (u) {
+          reach[a] = 1;
+          const oa = rec[R * a + OFF];
+          G[oa] += G[o] * u.d(V[oa], V[o], r0);
+          continue;
+        }
+        const rule = BINARY[k];
+        if (rule) {
+          const b = rec[r + IN1], oa = rec[R * a + OFF], ob = rec[R * b + OFF];
+          reach[a] = 1;
+          reach[b] = 1;
+          const g = G[o], x = V[oa], y = V[ob], z = V[o];
+          G[oa] += g * rule.da(x, y, z, r0);
+          G[ob] += g * rule.db(x, y, z, r0);
+          continue;
+        }
       }
       const def = OP_DEFS[k];
       if (def.arity === 0) continue;
       const c = this.load(id as NodeId);
       c.G = G;
-      c.g = off[id];
+      c.g = o;
       for (let j = 0; j < c.nx; j++) {
-        const input = ins[s + j];
+        const input = this.inputAt(id, j);
         c.C[j] = G;
-        c.c[j] = off[input];
-        c.need[j] = this.grad[input] === 1;
+        c.c[j] = c.x[j];
+        c.need[j] = (rec[R * input] & NEEDS_GRAD) !== 0;
         reach[input] = 1;
       }
       def.backward(c);
@@ -349,9 +445,9 @@ export class Tape {
     const G = new Float64Array(this.top);
     const reach = this.seed(loss, G, new Uint8Array(this.count));
     for (let id = loss as number; id >= 0; id--) {
-      if (!reach[id] || !this.grad[id] || OP_DEFS[this.opAt[id]].arity === 0) continue;
+      if (!reach[id] || !this.needsGrad(id as NodeId) || OP_DEFS[this.rec[R * id] & OP_MASK].arity === 0) continue;
       const c = this.load(id as NodeId);
-      const o = this.offAt[id];
+      const o = this.offsetOf(id as NodeId);
       c.G = G;
       c.g = o;
       const inputs = this.inputsOf(id as NodeId);
@@ -359,19 +455,19 @@ export class Tape {
       inputs.forEach((input, k) => {
         c.C[k] = bufs[k];
         c.c[k] = 0;
-        c.need[k] = this.grad[input] === 1;
+        c.need[k] = this.needsGrad(input);
         reach[input] = 1;
       });
-      const upstream: Tensor = { shape: this.shapes[id], data: G.slice(o, o + c.n) };
-      OP_DEFS[this.opAt[id]].backward(c);
+      const upstream: Tensor = { shape: this.shapeOf(id as NodeId), data: G.slice(o, o + c.n) };
+      OP_DEFS[this.rec[R * id] & OP_MASK].backward(c);
       inputs.forEach((input, k) => {
-        const at = this.offAt[input];
+        const at = this.offsetOf(input);
         for (let i = 0; i < bufs[k].length; i++) G[at + i] += bufs[k][i];
       });
       yield {
         node: this.node(id as NodeId),
         upstream,
-        contributions: inputs.map((input, k) => (this.grad[input] ? { shape: this.shapes[input], data: bufs[k] } : null)),
+        contributions: inputs.map((input, k) => (this.needsGrad(input) ? { shape: this.shapeOf(input), data: bufs[k] } : null)),
       };
     }
     return new Gradients(this, () => G, null); // its own buffer: never overwritten
@@ -382,27 +478,27 @@ export class Tape {
    * local Jacobian. For a scalar node that is d(node)/d(input), the factor the explainer shows.
    */
   localGradients(id: NodeId): Tensor[] {
-    const def = OP_DEFS[this.opAt[id]];
+    const def = OP_DEFS[this.rec[R * id] & OP_MASK];
     const inputs = this.inputsOf(id);
     const c = this.load(id);
-    c.G = new Float64Array(this.sizeAt[id]).fill(1);
+    c.G = new Float64Array(this.sizeOf(id)).fill(1);
     c.g = 0;
     const bufs = inputs.map((input, k) => {
-      const buf = new Float64Array(this.sizeAt[input]);
+      const buf = new Float64Array(this.sizeOf(input));
       c.C[k] = buf;
       c.c[k] = 0;
       c.need[k] = true;
       return buf;
     });
     if (def.arity !== 0) def.backward(c);
-    return inputs.map((input, k) => ({ shape: this.shapes[input], data: bufs[k] }));
+    return inputs.map((input, k) => ({ shape: this.shapeOf(input), data: bufs[k] }));
   }
 
   /** The smallest distance of the inputs of any node up to `loss` from a kink of its op. */
   kinkDistance(loss: NodeId): { distance: number; node?: NodeId } {
     let best: { distance: number; node?: NodeId } = { distance: Infinity };
     for (let id = 0; id <= loss; id++) {
-      const kink = OP_DEFS[this.opAt[id]].kink;
+      const kink = OP_DEFS[this.rec[R * id] & OP_MASK].kink;
       if (!kink) continue;
       const d = kink(this.load(id as NodeId));
       if (d < best.distance) best = { distance: d, node: id as NodeId };
@@ -412,50 +508,57 @@ export class Tape {
 
   private seed(loss: NodeId, G: Float64Array, reach: Uint8Array): Uint8Array {
     if (!(loss >= 0 && loss < this.count)) throw new Error(`backward: node ${loss} is not on this tape`);
-    G.fill(1, this.offAt[loss], this.offAt[loss] + this.sizeOf(loss));
+    G.fill(1, this.offsetOf(loss), this.offsetOf(loss) + this.sizeOf(loss));
     reach[loss] = 1;
     return reach;
   }
 
   /** Points the shared kernel context at node `id` (its arrays only ever grow). */
   private load(id: NodeId): Ctx {
-    const c = this.ctx, k = this.inCount[id], s = this.inStart[id];
+    const c = this.ctx, k = this.inputCount(id);
     c.V = this.V;
-    c.o = this.offAt[id];
-    c.shape = this.shapes[id];
-    c.n = this.sizeAt[id];
-    c.attrs = this.attrsAt[id];
+    c.o = this.offsetOf(id);
+    c.shape = this.shapeOf(id);
+    c.n = this.sizeOf(id);
+    c.attrs = this.attrsOf(id);
     c.nx = k;
     for (let j = 0; j < k; j++) {
-      const input = this.ins[s + j];
-      c.x[j] = this.offAt[input];
-      c.xs[j] = this.shapes[input];
+      const input = this.inputAt(id, j);
+      c.x[j] = this.offsetOf(input);
+      c.xs[j] = this.shapeOf(input);
     }
     return c;
   }
 
-  private alloc(op: number, shape: Shape, attrs: Attrs, nInputs: number): NodeId {
+  /** A 0-d node with `flags` (op index, NEEDS_GRAD, input count): alloc without a shape to look at. */
+  private allocScalar(flags: number): number {
     const id = this.count++;
-    if (id >= this.opAt.length) this.growNodes();
-    const n = shape.length === 0 ? 1 : sizeOf(shape);
-    if (this.top + n > this.V.length) this.growValues(Math.max(this.V.length * 2, this.top + n));
-    if (this.insTop + nInputs > this.ins.length) {
-      const ins = new Int32Array(Math.max(this.ins.length * 2, this.insTop + nInputs));
-      ins.set(this.ins);
-      this.ins = ins;
+    if (R * id + R + R > this.rec.length) this.growNodes();
+    const top = this.top + 1;
+    if (top > this.V.length) this.growValues(Math.max(this.V.length * 2, top));
+    this.rec[R * id] = flags | IS_SCALAR;
+    this.rec[R * id + R + OFF] = this.top = top;
+    return id;
+  }
+
+  /** A node with `flags` (op index, NEEDS_GRAD, input count); the caller writes its inputs. */
+  private alloc(flags: number, shape: Shape, attrs: Attrs): NodeId {
+    const id = this.count++;
+    if (R * id + R + R > this.rec.length) this.growNodes();
+    let f = flags, n = 1;
+    if (shape.length === 0) f |= IS_SCALAR;
+    else {
+      n = sizeOf(shape);
+      this.shapes[id] = shape;
     }
-    this.opAt[id] = op;
-    this.offAt[id] = this.top;
-    this.sizeAt[id] = n;
-    this.inStart[id] = this.insTop;
-    this.inCount[id] = nInputs;
-    this.tAt[id] = this.curT;
-    this.scopeAt[id] = this.curScope;
-    this.srcAt[id] = this.curSrc;
-    this.shapes[id] = shape;
-    this.attrsAt[id] = attrs;
-    this.top += n;
-    this.insTop += nInputs;
+    if (attrs !== NO_ATTRS) {
+      f |= HAS_ATTRS;
+      this.attrsAt[id] = attrs;
+    }
+    const top = this.top + n;
+    if (top > this.V.length) this.growValues(Math.max(this.V.length * 2, top));
+    this.rec[R * id] = f;
+    this.rec[R * id + R + OFF] = this.top = top;
     return id as NodeId;
   }
 
@@ -509,21 +612,16 @@ export class Tape {
     this.gradBuf = new Float64Array(buf, cap * 8, gLen);
   }
 
+  private growInputs(n: number): void {
+    const ins = new Int32Array(Math.max(this.ins.length * 2, n));
+    ins.set(this.ins);
+    this.ins = ins;
+  }
+
+  /** Room for twice as many node records (and the next record's offset). */
   private growNodes(): void {
-    const cap = this.opAt.length * 2;
-    const grow = <T extends Uint8Array | Int32Array>(a: T): T => {
-      const b = new (a.constructor as { new (n: number): T })(cap);
-      b.set(a);
-      return b;
-    };
-    this.opAt = grow(this.opAt);
-    this.offAt = grow(this.offAt);
-    this.sizeAt = grow(this.sizeAt);
-    this.inStart = grow(this.inStart);
-    this.inCount = grow(this.inCount);
-    this.tAt = grow(this.tAt);
-    this.scopeAt = grow(this.scopeAt);
-    this.srcAt = grow(this.srcAt);
-    this.grad = grow(this.grad);
+    const rec = new Int32Array(this.rec.length * 2);
+    rec.set(this.rec);
+    this.rec = rec;
   }
 }

@@ -92,6 +92,47 @@ describe('backward', () => {
     expect(steps[1].contributions[1]!.data[0]).toBe(0.5);
   });
 
+  it('stamps every node with the metadata set when it was made, also across reset and empty changes', () => {
+    const g = new Graph();
+    const src = { line: 2, col: 0, endLine: 2, endCol: 5 };
+    g.setMeta({ t: 1 }); // replaced before any node is made under it
+    g.setMeta({ t: 7, scope: 'cell' });
+    const a = g.param(1, 'a');
+    g.setMeta({ t: 7, scope: 'cell' }); // the same again: no new run
+    const b = g.relu(a);
+    g.setMeta({ src });
+    const c = g.mul(a, b);
+    g.setMeta({});
+    const d = g.neg(c);
+    expect([a, b, c, d].map((n) => { const { t, scope, src: s } = g.node(n); return { t, scope, s }; })).toEqual([
+      { t: 7, scope: 'cell', s: undefined },
+      { t: 7, scope: 'cell', s: undefined },
+      { t: undefined, scope: undefined, s: src },
+      { t: undefined, scope: undefined, s: undefined },
+    ]);
+    expect(g.node(a).name).toBe('a');
+    g.setMeta({ t: 3 });
+    g.reset();
+    // reset forgets the names and the metadata: the first node of the next run has neither
+    const e = g.param(2);
+    expect(g.node(e)).toMatchObject({ id: e, op: 'param', inputs: [] });
+    expect(g.node(e).t).toBeUndefined();
+    expect(g.node(e).name).toBeUndefined();
+    expect(g.getMeta()).toEqual({});
+  });
+
+  it('keeps the inputs of ops with more than two (concat) in order, with their gradients', () => {
+    const g = new Graph();
+    const xs = [1, 2, 3, 4].map((v) => g.param(v));
+    const v = g.concat(xs.map((x) => g.reshape(x, [1])));
+    expect(g.inputsOf(v)).toHaveLength(4);
+    expect(g.value(v).data).toEqual(new Float64Array([1, 2, 3, 4]));
+    // L = sum_i i * v_i: dL/dx_i = i
+    const L = g.sum(g.mul(v, g.constant(tensor([4], [1, 2, 3, 4]))));
+    const grads = g.backward(L);
+    expect(xs.map((x) => grads.scalar(x))).toEqual([1, 2, 3, 4]);
+  });
+
   it('runs a 200,000-node chain without recursion', () => {
     const g = new Graph();
     const w = g.param(1.0000001);
