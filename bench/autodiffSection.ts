@@ -65,11 +65,26 @@ async function runCase(ctx: BenchContext, c: BenchCase, torch: TorchPeer | null,
   return row;
 }
 
-/** Per-step time of each row relative to the same workload's first (shortest) row. */
-function addStepRatios(rows: Row[]): void {
-  const steps = (r: Row): number => Number(/T=(\d+)/.exec(r.size)?.[1] ?? NaN);
-  const first = rows[0];
-  for (const r of rows) r.step_vs_shortest = r.engine_ms / steps(r) / (first.engine_ms / steps(first));
+/**
+ * Per-step time of each W1 row relative to the shortest sequence. The rows were timed one after
+ * another, so a slow phase of the machine could fall on one of them: the engine's W1 runners are
+ * timed again here, in turn with each other, and the ratios come from that one interleaved run.
+ */
+async function addStepRatios(ctx: BenchContext, rows: Row[], cases: readonly BenchCase[]): Promise<void> {
+  const w1 = cases.filter((c) => c.input.kind === 'W1');
+  if (w1.length < 2) return;
+  const steps = (c: BenchCase): number => (c.input.kind === 'W1' ? c.input.T : NaN);
+  const cells = w1.map((c) => {
+    const r = engineRunner(c.input);
+    return { name: c.id, fn: () => r.run(), warmedMs: timeOnce(() => r.run()).ms };
+  });
+  const tm = await timeInterleaved(cells);
+  const perStep = (c: BenchCase): number => tm[c.id].ms / steps(c);
+  for (const c of w1) {
+    const row = rows.find((r) => r.workload === 'W1' && r.size === c.size);
+    if (row) row.step_vs_shortest = perStep(c) / perStep(w1[0]);
+  }
+  ctx.log(`flatness (engine W1 rows timed in turn): ${w1.map((c) => `${c.size} ${(perStep(c) * 1e6).toFixed(1)} ns/step`).join(', ')}`);
 }
 
 function ratioTarget(name: string, value: number | undefined, ok: (v: number) => boolean): Target {
@@ -135,7 +150,7 @@ export const autodiffSection: Section = {
     } finally {
       torch?.close();
     }
-    addStepRatios(rows.filter((r) => r.workload === 'W1'));
+    await addStepRatios(ctx, rows, cases);
     return {
       rows,
       targets: speedTargets(rows),
