@@ -81,8 +81,9 @@ const PARAM = OP_ID.param, CONST = OP_ID.const;
 /*
  * A node is four Int32s in one array (see Tape.rec): its flags, the offset of its values in V, and
  * its inputs. The flags pack the op index (bits 0-7), whether a gradient flows to the node, whether
- * it is 0-d (its shape is SCALAR, not stored), whether it has attrs (else NO_ATTRS, not stored) and
- * how many inputs it has: 0-2 are in the record, MANY means ins[in0 ..] holds `in1` of them.
+ * it is 0-d (its shape is SCALAR, not stored), whether it has attrs (else NO_ATTRS, not stored),
+ * how many inputs it has (0-2 are in the record; MANY means ins[in0 ..] holds in1 of them) and
+ * whether it has a name.
  */
 const R = 4;
 const OFF = 1, IN0 = 2, IN1 = 3;
@@ -90,6 +91,7 @@ const OP_MASK = 0xff;
 const NEEDS_GRAD = 1 << 8;
 const IS_SCALAR = 1 << 9;
 const HAS_ATTRS = 1 << 10;
+const HAS_NAME = 1 << 13;
 const NIN_SHIFT = 11;
 const ONE_INPUT = 1 << NIN_SHIFT, TWO_INPUTS = 2 << NIN_SHIFT, MANY = 3;
 
@@ -131,7 +133,8 @@ export class Tape {
   /** shapes of the nodes that are not 0-d and attrs of the nodes that have any (the flags say which entries are current) */
   private shapes: Shape[] = [];
   private attrsAt: Attrs[] = [];
-  private readonly names = new Map<number, string>();
+  /** names of the leaves that have one (HAS_NAME says which entries are current) */
+  private readonly names: string[] = [];
   private readonly scopes: string[] = [''];
   private readonly scopeIds = new Map<string, number>([['', 0]]);
   private readonly srcs: SourceRange[] = [];
@@ -169,10 +172,9 @@ export class Tape {
   reset(): void {
     this.generation++;
     this.top = this.count = this.insTop = 0;
-    // shapes and attrs are overwritten in place: no regrowth, no garbage (an empty Map's clear()
-    // would still allocate a new table, and a length store is a runtime call: only when needed)
+    // shapes, attrs and names are overwritten in place (the flags say which entries are current):
+    // no regrowth, no garbage (a length store is a runtime call: only when needed)
     if (this.srcs.length) this.srcs.length = 0;
-    if (this.names.size) this.names.clear();
     this.runs = 1;
     this.runT[0] = this.runSrc[0] = -1;
     this.runScope[0] = 0;
@@ -221,7 +223,10 @@ export class Tape {
       if (t.data.length > 64) this.V.set(t.data, o);
       else for (let i = 0; i < t.data.length; i++) this.V[o + i] = t.data[i]; // a short loop beats set()'s call
     }
-    if (name !== undefined) this.names.set(id, name);
+    if (name !== undefined) {
+      this.names[id] = name;
+      this.rec[R * id] |= HAS_NAME;
+    }
     return id as NodeId;
   }
 
@@ -363,8 +368,7 @@ export class Tape {
     const n: TapeNode = {
       id, op: this.opOf(id), inputs: this.inputsOf(id), shape: this.shapeOf(id), value: this.value(id), attrs: this.attrsOf(id),
     };
-    const name = this.names.get(id);
-    if (name !== undefined) n.name = name;
+    if (this.rec[R * id] & HAS_NAME) n.name = this.names[id];
     // the last run that starts at or before id
     let lo = 0, hi = this.runs - 1;
     while (lo < hi) {
@@ -390,20 +394,25 @@ export class Tape {
       if (f & IS_SCALAR) {
         // a 0-d node of an elementwise op: its scalar rule, straight on the arena
         const a = rec[r + IN0];
-        const f1 = FAST1[k];
-        if (f1 !== undefined) {
-          reach[a] = 1;
-          const oa = rec[R * a + OFF];
-          f1.backward(V, G, o, oa, oa, r0);
-          continue;
-        }
-        const f2 = FAST2[k];
-        if (f2 !== undefined) {
-          const b = rec[r + IN1];
-          reach[a] = 1;
-          reach[b] = 1;
-          f2.backward(V, G, o, rec[R * a + OFF], rec[R * b + OFF], r0);
-          continue;
+        // one call site per arity: each sees few ops (W1: mul, add; relu, neg, softplus), which
+        // V8 can inline, where one site for all would call through its generic Call builtin
+        if (f & ONE_INPUT) {
+          const f1 = FAST1[k];
+          if (f1 !== undefined) {
+            reach[a] = 1;
+            const oa = rec[R * a + OFF];
+            f1.backward(V, G, o, oa, oa, r0);
+            continue;
+          }
+        } else {
+          const f2 = FAST2[k];
+          if (f2 !== undefined) {
+            const b = rec[r + IN1];
+            reach[a] = 1;
+            reach[b] = 1;
+            f2.backward(V, G, o, rec[R * a + OFF], rec[R * b + OFF], r0);
+            continue;
+          }
         }
         const u = UNARY[k];
         if (u) {
