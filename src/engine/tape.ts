@@ -1,7 +1,8 @@
 /**
- * The tape: every node's op, ordered inputs, value and metadata as plain columnar data in one
- * float64 arena, with no object per node, so long sequences cost no garbage collection. Nodes are
- * created in topological order, so the backward pass is a plain reverse loop: no recursion.
+ * The tape: values in one float64 arena, every node a record of four Int32s (op and flags, offset,
+ * inputs) and its metadata in runs, with no object per node, so long sequences cost no garbage
+ * collection. Nodes are created in topological order, so the backward pass is a plain reverse
+ * loop: no recursion.
  */
 import type { Attrs, Ctx, OpDef } from './opDef';
 import { NO_ATTRS } from './opDef';
