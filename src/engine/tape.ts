@@ -50,9 +50,9 @@ export interface TapeOptions {
   reluAtZero?: number;
   /**
    * false keeps values and gradients in plain Float64Arrays, so matrix products run in the JS
-   * loops; by default a tape of WASM_FROM to WASM_UNTIL values keeps them in a WebAssembly
-   * memory, where they run in SIMD kernels (same rounding per product and sum, other order of
-   * the sums).
+   * loops; by default a tape of WASM_FROM to WASM_UNTIL values (up to WASM_REUSED_UNTIL once it
+   * is reset and run again) keeps them in a WebAssembly memory, where they run in SIMD kernels
+   * (same rounding per product and sum, other order of the sums).
    */
   wasm?: boolean;
 }
@@ -66,6 +66,12 @@ export const WASM_FROM = 8192;
  * trace) took 110-150 ms instead of 30-60. Its matrix products (H = 100) gain less than that.
  */
 export const WASM_UNTIL = 1 << 19;
+/**
+ * Values (16 MiB) up to which a tape that is reset and run again moves into WebAssembly memory
+ * when it left it (or never entered it) while growing: the same model run again (a training loop,
+ * the benchmark) touches those pages once and then reuses them every run, as its arrays would.
+ */
+export const WASM_REUSED_UNTIL = 1 << 21;
 
 const OP_DEFS: readonly OpDef[] = OP_NAMES.map((k) => OPS[k]);
 /** Each op's index in OP_DEFS, which is what the tape stores. */
@@ -153,6 +159,9 @@ export class Tape {
   private gradBuf = new Float64Array(0);
   /** values and gradients in one WebAssembly memory (values, then gradients), once large */
   private wasm: WasmMemory | null = null;
+  /** whether the tape may use WebAssembly memory at all (TapeOptions.wasm) */
+  private readonly wasmWanted: boolean;
+  /** whether growing may move the tape into wasm memory (not after it left it; reset() may again) */
   private wasmAllowed: boolean;
   private reachBuf = new Uint8Array(0);
   private readonly ctx: Ctx;
@@ -162,7 +171,7 @@ export class Tape {
 
   constructor(opts: TapeOptions = {}) {
     this.reluAtZero = opts.reluAtZero ?? 0;
-    this.wasmAllowed = opts.wasm ?? true;
+    this.wasmWanted = this.wasmAllowed = opts.wasm ?? true;
     this.ctx = {
       V: this.V, nx: 0, o: 0, n: 0, shape: SCALAR, x: [], xs: [], attrs: NO_ATTRS, relu0: this.reluAtZero,
       G: this.V, g: 0, C: [], c: [], need: [],
@@ -179,6 +188,8 @@ export class Tape {
     this.runs = 1;
     this.runT[0] = this.runSrc[0] = -1;
     this.runScope[0] = 0;
+    const cap = this.V.length;
+    if (!this.wasm && this.wasmWanted && cap > WASM_UNTIL && cap <= WASM_REUSED_UNTIL) this.moveIntoWasm(cap);
   }
 
   get size(): number {
@@ -576,7 +587,7 @@ export class Tape {
    * Room for `cap` values, keeping the values so far and the last gradients (a Gradients object
    * still current reads them). Between WASM_FROM and WASM_UNTIL values both live in a WebAssembly
    * memory laid out as [values | gradients]; growing it moves the gradients up behind the new
-   * values. Past WASM_UNTIL the tape goes back to plain arrays for good.
+   * values. Past WASM_UNTIL the tape goes back to plain arrays until reset() (WASM_REUSED_UNTIL).
    */
   private growValues(cap: number): void {
     if (this.wasm && cap <= WASM_UNTIL) return this.placeInWasm(cap, this.gradBuf.length);
@@ -601,6 +612,20 @@ export class Tape {
     const V = new Float64Array(cap);
     V.set(this.V.subarray(0, this.top));
     this.V = V;
+  }
+
+  /**
+   * A reset tape's values and gradients, with room for as many as before, in a new WebAssembly
+   * memory (nothing to copy: reset forgot the values, and older Gradients refuse to be read).
+   */
+  private moveIntoWasm(cap: number): void {
+    const gLen = this.gradBuf.length;
+    const w = wasmMemory(Math.ceil(((cap + gLen) * 8) / PAGE_BYTES));
+    if (!w) return;
+    this.wasm = w;
+    this.V = new Float64Array(w.memory.buffer, 0, cap);
+    this.gradBuf = new Float64Array(w.memory.buffer, cap * 8, gLen);
+    this.wasmAllowed = true;
   }
 
   /** Room for `n` gradients (allocated at the first backward pass, as large as the tape then). */

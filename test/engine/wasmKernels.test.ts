@@ -158,4 +158,26 @@ describe('WebAssembly matrix kernels', () => {
     // and the products still come out right on the JS loops
     expect([...g.value(g.matmul(A, x)).data]).toEqual([-2, 4]);
   });
+
+  it('a reset tape that had outgrown WASM_UNTIL runs again in wasm memory, with the same answers', () => {
+    const run = (g: Graph): { y: number[]; dx: number[]; inWasm: boolean } => {
+      const x = g.param(tensor([3], Float64Array.from([1, 2, 3])));
+      const A = g.param(tensor([2, 3], Float64Array.from([1, 0, -1, 2, 1, 0])));
+      g.constant(tensor([WASM_UNTIL], new Float64Array(WASM_UNTIL))); // room the model needs
+      const y = g.matmul(A, x);
+      const grads = g.backward(g.sum(y));
+      return { y: [...g.value(y).data], dx: [...grads.get(x).data], inWasm: g.inWasm };
+    };
+    const g = new Graph();
+    // y = A x = [1 - 3, 2 + 2] = [-2, 4]; dL/dx_p = sum_i A_ip = [3, 1, -1]
+    expect(run(g)).toEqual({ y: [-2, 4], dx: [3, 1, -1], inWasm: false });
+    g.reset();
+    expect(g.inWasm).toBe(true);
+    expect(run(g)).toEqual({ y: [-2, 4], dx: [3, 1, -1], inWasm: true });
+    // a tape told to stay out of wasm memory stays out
+    const plain = new Graph({ wasm: false });
+    run(plain);
+    plain.reset();
+    expect(plain.inWasm).toBe(false);
+  });
 });
