@@ -101,6 +101,7 @@ const HAS_ATTRS = 1 << 10;
 const HAS_NAME = 1 << 13;
 const NIN_SHIFT = 11;
 const ONE_INPUT = 1 << NIN_SHIFT, TWO_INPUTS = 2 << NIN_SHIFT, MANY = 3;
+if (OP_DEFS.length > OP_MASK + 1) throw new Error(`the tape's flags hold ${OP_MASK + 1} op indices, the table has ${OP_DEFS.length} ops`);
 
 /**
  * Read access to all gradients of one backward pass. The tape reuses its gradient buffer, so this
