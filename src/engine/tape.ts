@@ -255,11 +255,7 @@ export class Tape {
     const many = inputs.length > 0 ? MANY << NIN_SHIFT : 0;
     const id = this.alloc(k | g | many, def.shape(inputs.map((i) => this.shapeOf(i)), attrs, op), attrs);
     if (many) {
-      if (this.insTop + inputs.length > this.ins.length) {
-        const ins = new Int32Array(Math.max(this.ins.length * 2, this.insTop + inputs.length));
-        ins.set(this.ins);
-        this.ins = ins;
-      }
+      if (this.insTop + inputs.length > this.ins.length) this.growInputs(this.insTop + inputs.length);
       this.rec[R * id + IN0] = this.insTop;
       this.rec[R * id + IN1] = inputs.length;
       for (const input of inputs) this.ins[this.insTop++] = input;
