@@ -179,7 +179,10 @@ export class Tape {
     };
   }
 
-  /** Forget every node but keep the memory, for running the same model again. */
+  /**
+   * Forget every node but keep the memory, for running the same model again (a tape that had
+   * outgrown WASM_UNTIL moves into WebAssembly memory here: see WASM_REUSED_UNTIL).
+   */
   reset(): void {
     this.generation++;
     this.top = this.count = this.insTop = 0;
