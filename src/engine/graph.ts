@@ -4,6 +4,7 @@
  * tape and the stepper show it), and the composites the course needs.
  */
 import type { Attrs } from './opDef';
+import { NO_ATTRS } from './opDef';
 import { OP_NAMES } from './ops';
 import { commonShape } from './shapes';
 import type { NodeId } from './tape';
@@ -98,9 +99,9 @@ export class Graph extends Tape {
     const id = this.scalar2(op, a, b);
     if (id >= 0) return id as NodeId;
     const sx = this.shapeOf(a), sy = this.shapeOf(b);
-    if (sameShape(sx, sy)) return this.op2(op, a, b);
+    if (sameShape(sx, sy)) return this.op2Shaped(op, a, b, NO_ATTRS);
     const s = commonShape(sx, sy, OP_NAMES[op]);
-    return this.op2(op, this.broadcastTo(a, s), this.broadcastTo(b, s));
+    return this.op2Shaped(op, this.broadcastTo(a, s), this.broadcastTo(b, s), NO_ATTRS);
   }
 }
 

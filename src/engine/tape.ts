@@ -162,7 +162,7 @@ export class Tape {
   private wasm: WasmMemory | null = null;
   /** whether the tape may use WebAssembly memory at all (TapeOptions.wasm) */
   private readonly wasmWanted: boolean;
-  /** whether growing may move the tape into wasm memory (not after it left it; reset() may again) */
+  /** whether growing may move the tape into wasm memory (not after it left it; reset() may move it back) */
   private wasmAllowed: boolean;
   private reachBuf = new Uint8Array(0);
   private readonly ctx: Ctx;
@@ -231,7 +231,7 @@ export class Tape {
     const flags = kind === 'param' ? PARAM | NEEDS_GRAD : CONST;
     let id: number;
     if (typeof t === 'number') {
-      id = this.allocScalar(flags);
+      id = this.place(flags | IS_SCALAR, 1);
       this.V[this.top - 1] = t;
     } else {
       id = this.alloc(flags, t.shape, NO_ATTRS);
@@ -273,7 +273,7 @@ export class Tape {
     const fast = FAST1[k];
     if (fast !== undefined && attrs === NO_ATTRS && fa & IS_SCALAR) {
       // a 0-d input of an op with scalar code: no shape rule or context to consult
-      const id = this.allocScalar(k | (fa & NEEDS_GRAD) | ONE_INPUT);
+      const id = this.place(k | (fa & NEEDS_GRAD) | ONE_INPUT | IS_SCALAR, 1);
       const rec = this.rec;
       rec[R * id + IN0] = a;
       fast.forward(this.V, rec[R * id + OFF], rec[R * a + OFF], 0);
@@ -298,6 +298,11 @@ export class Tape {
       const id = this.scalar2(k, a, b);
       if (id >= 0) return id as NodeId;
     }
+    return this.op2Shaped(k, a, b, attrs);
+  }
+
+  /** op2 through the op's shape rule and forward (what op2 does once scalar2 has said no). */
+  protected op2Shaped(k: number, a: NodeId, b: NodeId, attrs: Attrs): NodeId {
     const def = OP_DEFS[k];
     if (def.arity !== 2 && def.arity !== -1) throw new Error(`${OP_NAMES[k]}: expects ${def.arity} input(s), got 2`);
     this.xs2[0] = this.shapeOf(a);
@@ -321,7 +326,7 @@ export class Tape {
   protected scalar2(k: number, a: NodeId, b: NodeId): number {
     const fast = FAST2[k], fa = this.rec[R * a], fb = this.rec[R * b];
     if (fast === undefined || !(fa & fb & IS_SCALAR)) return -1;
-    const id = this.allocScalar(k | ((fa | fb) & NEEDS_GRAD) | TWO_INPUTS);
+    const id = this.place(k | ((fa | fb) & NEEDS_GRAD) | TWO_INPUTS | IS_SCALAR, 1);
     const rec = this.rec, r = R * id;
     rec[r + IN0] = a;
     rec[r + IN1] = b;
@@ -466,7 +471,8 @@ export class Tape {
     const G = new Float64Array(this.top);
     const reach = this.seed(loss, G, new Uint8Array(this.count));
     for (let id = loss as number; id >= 0; id--) {
-      if (!reach[id] || !this.needsGrad(id as NodeId) || OP_DEFS[this.rec[R * id] & OP_MASK].arity === 0) continue;
+      const def = OP_DEFS[this.rec[R * id] & OP_MASK];
+      if (!reach[id] || !this.needsGrad(id as NodeId) || def.arity === 0) continue;
       const c = this.load(id as NodeId);
       const o = this.offsetOf(id as NodeId);
       c.G = G;
@@ -480,7 +486,7 @@ export class Tape {
         reach[input] = 1;
       });
       const upstream: Tensor = { shape: this.shapeOf(id as NodeId), data: G.slice(o, o + c.n) };
-      OP_DEFS[this.rec[R * id] & OP_MASK].backward(c);
+      def.backward(c);
       inputs.forEach((input, k) => {
         const at = this.offsetOf(input);
         for (let i = 0; i < bufs[k].length; i++) G[at + i] += bufs[k][i];
@@ -551,35 +557,26 @@ export class Tape {
     return c;
   }
 
-  /** A 0-d node with `flags` (op index, NEEDS_GRAD, input count): alloc without a shape to look at. */
-  private allocScalar(flags: number): number {
+  /**
+   * A node of `n` values with `flags` (op index, NEEDS_GRAD, IS_SCALAR, HAS_ATTRS, input count):
+   * its record and its room in the arena; the caller writes its inputs (and its value).
+   */
+  private place(flags: number, n: number): number {
     const id = this.count++;
     if (R * id + R + R > this.rec.length) this.growNodes();
-    const top = this.top + 1;
+    const top = this.top + n;
     if (top > this.V.length) this.growValues(Math.max(this.V.length * 2, top));
-    this.rec[R * id] = flags | IS_SCALAR;
+    this.rec[R * id] = flags;
     this.rec[R * id + R + OFF] = this.top = top;
     return id;
   }
 
-  /** A node with `flags` (op index, NEEDS_GRAD, input count); the caller writes its inputs. */
+  /** A node of shape `shape`: place() with its shape and attrs kept when they are not implied. */
   private alloc(flags: number, shape: Shape, attrs: Attrs): NodeId {
-    const id = this.count++;
-    if (R * id + R + R > this.rec.length) this.growNodes();
-    let f = flags, n = 1;
-    if (shape.length === 0) f |= IS_SCALAR;
-    else {
-      n = sizeOf(shape);
-      this.shapes[id] = shape;
-    }
-    if (attrs !== NO_ATTRS) {
-      f |= HAS_ATTRS;
-      this.attrsAt[id] = attrs;
-    }
-    const top = this.top + n;
-    if (top > this.V.length) this.growValues(Math.max(this.V.length * 2, top));
-    this.rec[R * id] = f;
-    this.rec[R * id + R + OFF] = this.top = top;
+    const scalar = shape.length === 0;
+    const id = this.place(flags | (scalar ? IS_SCALAR : 0) | (attrs !== NO_ATTRS ? HAS_ATTRS : 0), scalar ? 1 : sizeOf(shape));
+    if (!scalar) this.shapes[id] = shape;
+    if (attrs !== NO_ATTRS) this.attrsAt[id] = attrs;
     return id as NodeId;
   }
 
@@ -625,7 +622,6 @@ export class Tape {
     this.wasm = w;
     this.V = new Float64Array(w.memory.buffer, 0, cap);
     this.gradBuf = new Float64Array(w.memory.buffer, cap * 8, gLen);
-    this.wasmAllowed = true;
   }
 
   /** Room for `n` gradients (allocated at the first backward pass, as large as the tape then). */
