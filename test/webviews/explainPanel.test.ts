@@ -134,7 +134,8 @@ describe('Explain Gradient webview', () => {
     const msg = traceMsg(opts('x*x + exp(x)*w', { x: 0.5, w: 2 }));
     await v.post(msg);
     const { page } = v;
-    await page.locator('#paths').waitFor();
+    // the paths replace their placeholder (also #paths) once the first step is on screen
+    await page.locator('#paths .path-list').waitFor();
     // three paths to x: through each input of x*x, and through exp(x)
     expect(await page.locator('#paths .path-list li').count()).toBe(3);
     expect(Number(await page.locator('#paths-sum').getAttribute('data-total'))).toBeCloseTo(1 + 2 * Math.exp(0.5), 12);
