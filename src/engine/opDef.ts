@@ -109,13 +109,12 @@ export function sameShapes(xs: readonly Shape[], _a: Attrs, name: string): Shape
 const oneInput = (xs: readonly Shape[]): Shape => xs[0];
 
 /**
- * An elementwise op's scalar rule written out for a node of one number, on offsets into the values V and the
- * gradients G (`b` is unused by unary ops): backward adds G[o] times each local derivative into
- * G[a] (and G[b]).
+ * An elementwise op's scalar rule written out for a node of one number, on offsets into the values V:
+ * the value V[o] from V[a] (and V[b]; unused by unary ops), and at once the local derivatives by
+ * each input into D[d] (and D[d + 1]), so that the backward pass multiplies instead of calling.
  */
 export interface ScalarLoops {
-  forward(V: Float64Array, o: number, a: number, b: number): void;
-  backward(V: Float64Array, G: Float64Array, o: number, a: number, b: number, relu0: number): void;
+  forward(V: Float64Array, o: number, a: number, b: number, D: Float64Array, d: number, relu0: number): void;
 }
 
 /**

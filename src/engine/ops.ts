@@ -97,27 +97,33 @@ export const OPS = {
         }
       },
       scalar: {
-        forward: (V, o, a, b) => { V[o] = V[a] + V[b]; },
-        backward: (_V, G, o, a, b) => { G[a] += G[o]; G[b] += G[o]; },
+        forward: (V, o, a, b, D, d) => {
+          V[o] = V[a] + V[b];
+          D[d] = 1;
+          D[d + 1] = 1;
+        },
       },
     }),
   // d(a-b)/da = 1, d(a-b)/db = -1
   sub: binary('−', '\\frac{\\partial (a-b)}{\\partial a} = 1,\\quad \\frac{\\partial (a-b)}{\\partial b} = -1',
     { f: (a, b) => a - b, da: () => 1, db: () => -1 }, [-2, 2], undefined, {
       scalar: {
-        forward: (V, o, a, b) => { V[o] = V[a] - V[b]; },
-        backward: (_V, G, o, a, b) => { G[a] += G[o]; G[b] -= G[o]; },
+        forward: (V, o, a, b, D, d) => {
+          V[o] = V[a] - V[b];
+          D[d] = 1;
+          D[d + 1] = -1;
+        },
       },
     }),
   // d(ab)/da = b, d(ab)/db = a
   mul: binary('×', '\\frac{\\partial (ab)}{\\partial a} = b,\\quad \\frac{\\partial (ab)}{\\partial b} = a',
     { f: (a, b) => a * b, da: (_a, b) => b, db: (a) => a }, [-2, 2], undefined, {
       scalar: {
-        forward: (V, o, a, b) => { V[o] = V[a] * V[b]; },
-        backward: (V, G, o, a, b) => {
-          const g = G[o], x = V[a], y = V[b];
-          G[a] += g * y;
-          G[b] += g * x;
+        forward: (V, o, a, b, D, d) => {
+          const x = V[a], y = V[b];
+          V[o] = x * y;
+          D[d] = y;
+          D[d + 1] = x;
         },
       },
     }),
@@ -143,13 +149,10 @@ export const OPS = {
   // d/dx relu(x) = [x > 0], relu'(0) by convention; NaN stays NaN (as in PyTorch)
   relu: unary('relu', "\\operatorname{relu}'(x) = [x > 0]", (x) => (x > 0 ? x : x <= 0 ? 0 : x), (x, _y, r) => (x > 0 ? 1 : x < 0 ? 0 : x === 0 ? r : x), [-2, 2], 0, {
     scalar: {
-      forward: (V, o, a) => {
+      forward: (V, o, a, _b, D, d, r) => {
         const x = V[a];
         V[o] = x > 0 ? x : x <= 0 ? 0 : x;
-      },
-      backward: (V, G, o, a, _b, r) => {
-        const x = V[a];
-        G[a] += G[o] * (x > 0 ? 1 : x < 0 ? 0 : x === 0 ? r : x);
+        D[d] = x > 0 ? 1 : x < 0 ? 0 : x === 0 ? r : x;
       },
     },
   }),
@@ -171,10 +174,10 @@ export const OPS = {
       }
     },
     scalar: {
-      forward: (V, o, a) => { V[o] = Math.tanh(V[a]); },
-      backward: (V, G, o, a) => {
-        const y = V[o];
-        G[a] += G[o] * (1 - y * y);
+      forward: (V, o, a, _b, D, d) => {
+        const y = Math.tanh(V[a]);
+        V[o] = y;
+        D[d] = 1 - y * y;
       },
     },
   }),

@@ -89,8 +89,8 @@ const PARAM = OP_ID.param, CONST = OP_ID.const;
  * A node is four Int32s in one array (see Tape.rec): its flags, the offset of its values in V, and
  * its inputs. The flags pack the op index (bits 0-7), whether a gradient flows to the node, whether
  * it is 0-d (its shape is SCALAR, not stored), whether it has attrs (else NO_ATTRS, not stored),
- * how many inputs it has (0-2 are in the record; MANY means ins[in0 ..] holds in1 of them) and
- * whether it has a name.
+ * how many inputs it has (0-2 are in the record; MANY means ins[in0 ..] holds in1 of them),
+ * whether it has a name and whether its local derivatives are in D.
  */
 const R = 4;
 const OFF = 1, IN0 = 2, IN1 = 3;
@@ -99,6 +99,8 @@ const NEEDS_GRAD = 1 << 8;
 const IS_SCALAR = 1 << 9;
 const HAS_ATTRS = 1 << 10;
 const HAS_NAME = 1 << 13;
+/** the node's local derivatives are in D (its op's scalar code wrote them with its value) */
+const LOCALS = 1 << 14;
 const NIN_SHIFT = 11;
 const ONE_INPUT = 1 << NIN_SHIFT, TWO_INPUTS = 2 << NIN_SHIFT, MANY = 3;
 if (OP_DEFS.length > OP_MASK + 1) throw new Error(`the tape's flags hold ${OP_MASK + 1} op indices, the table has ${OP_DEFS.length} ops`);
@@ -135,6 +137,11 @@ export class Tape {
    * Its values are V[offset(id) .. offset(id + 1)): alloc writes the next record's offset.
    */
   private rec = new Int32Array(R * 256);
+  /**
+   * D[2 * id], D[2 * id + 1]: the local derivatives of a one-number node of an op with scalar code
+   * (flag LOCALS), written by the forward pass, so that backward() multiplies instead of calling.
+   */
+  private D = new Float64Array(2 * 256);
   /** inputs of nodes with more than two (MANY) */
   private ins = new Int32Array(64);
   private insTop = 0;
@@ -269,16 +276,28 @@ export class Tape {
 
   /** One-input op by index: no allocation, and scalars run the op's scalar rule directly. */
   protected op1(k: number, a: NodeId, attrs: Attrs = NO_ATTRS): NodeId {
-    const fa = this.rec[R * a];
-    const fast = FAST1[k];
-    if (fast !== undefined && attrs === NO_ATTRS && fa & IS_SCALAR) {
-      // a 0-d input of an op with scalar code: no shape rule or context to consult
-      const id = this.place(k | (fa & NEEDS_GRAD) | ONE_INPUT | IS_SCALAR, 1);
-      const rec = this.rec;
-      rec[R * id + IN0] = a;
-      fast.forward(this.V, rec[R * id + OFF], rec[R * a + OFF], 0);
-      return id as NodeId;
+    if (attrs === NO_ATTRS) {
+      const id = this.scalar1(k, a);
+      if (id >= 0) return id as NodeId;
     }
+    return this.op1Shaped(k, a, attrs);
+  }
+
+  /** The node for elementwise op `k` on a 0-d input through the op's scalar code; -1 (and no node) otherwise. */
+  private scalar1(k: number, a: NodeId): number {
+    const fast = FAST1[k], fa = this.rec[R * a];
+    if (fast === undefined || !(fa & IS_SCALAR)) return -1;
+    // no shape rule or context to consult (small enough for V8 to inline into Graph's methods)
+    const id = this.place(k | (fa & NEEDS_GRAD) | ONE_INPUT | IS_SCALAR | LOCALS, 1);
+    const rec = this.rec;
+    rec[R * id + IN0] = a;
+    fast.forward(this.V, rec[R * id + OFF], rec[R * a + OFF], 0, this.D, 2 * id, this.reluAtZero);
+    return id;
+  }
+
+  /** op1 through the op's shape rule and forward. */
+  private op1Shaped(k: number, a: NodeId, attrs: Attrs): NodeId {
+    const fa = this.rec[R * a];
     const def = OP_DEFS[k];
     if (def.arity !== 1 && def.arity !== -1) throw new Error(`${OP_NAMES[k]}: expects ${def.arity} input(s), got 1`);
     this.xs1[0] = this.shapeOf(a);
@@ -287,8 +306,10 @@ export class Tape {
     rec[R * id + IN0] = a;
     const rule = UNARY[k], sc = SCALARS[k];
     if (this.top - o !== 1 || !rule) def.forward(this.load(id));
-    else if (sc) sc.forward(this.V, o, oa, 0);
-    else this.V[o] = rule.f(this.V[oa]);
+    else if (sc) {
+      sc.forward(this.V, o, oa, 0, this.D, 2 * id, this.reluAtZero);
+      rec[R * id] |= LOCALS;
+    } else this.V[o] = rule.f(this.V[oa]);
     return id;
   }
 
@@ -314,8 +335,10 @@ export class Tape {
     rec[R * id + IN1] = b;
     const rule = BINARY[k], sc = SCALARS[k];
     if (this.top - o !== 1 || !rule) def.forward(this.load(id));
-    else if (sc) sc.forward(this.V, o, rec[R * a + OFF], rec[R * b + OFF]);
-    else this.V[o] = rule.f(this.V[rec[R * a + OFF]], this.V[rec[R * b + OFF]]);
+    else if (sc) {
+      sc.forward(this.V, o, rec[R * a + OFF], rec[R * b + OFF], this.D, 2 * id, this.reluAtZero);
+      rec[R * id] |= LOCALS;
+    } else this.V[o] = rule.f(this.V[rec[R * a + OFF]], this.V[rec[R * b + OFF]]);
     return id;
   }
 
@@ -326,11 +349,11 @@ export class Tape {
   protected scalar2(k: number, a: NodeId, b: NodeId): number {
     const fast = FAST2[k], fa = this.rec[R * a], fb = this.rec[R * b];
     if (fast === undefined || !(fa & fb & IS_SCALAR)) return -1;
-    const id = this.place(k | ((fa | fb) & NEEDS_GRAD) | TWO_INPUTS | IS_SCALAR, 1);
+    const id = this.place(k | ((fa | fb) & NEEDS_GRAD) | TWO_INPUTS | IS_SCALAR | LOCALS, 1);
     const rec = this.rec, r = R * id;
     rec[r + IN0] = a;
     rec[r + IN1] = b;
-    fast.forward(this.V, rec[r + OFF], rec[R * a + OFF], rec[R * b + OFF]);
+    fast.forward(this.V, rec[r + OFF], rec[R * a + OFF], rec[R * b + OFF], this.D, 2 * id, this.reluAtZero);
     return id;
   }
 
@@ -402,35 +425,27 @@ export class Tape {
     if (this.reachBuf.length < this.count) this.reachBuf = new Uint8Array(Math.max(this.count, 2 * this.reachBuf.length));
     const G = this.gradBuf.fill(0, 0, this.top);
     const reach = this.seed(loss, G, this.reachBuf.fill(0, 0, this.count));
-    const V = this.V, rec = this.rec, r0 = this.reluAtZero;
+    const V = this.V, rec = this.rec, D = this.D, r0 = this.reluAtZero;
     for (let id = loss as number; id >= 0; id--) {
       if (!reach[id]) continue;
       const r = R * id, f = rec[r];
       if (!(f & NEEDS_GRAD)) continue;
       const k = f & OP_MASK, o = rec[r + OFF];
-      if (f & IS_SCALAR) {
-        // a 0-d node of an elementwise op: its scalar rule, straight on the arena
-        const a = rec[r + IN0];
-        // one call site per arity: each sees few ops (W1: mul, add; relu, neg, softplus), which
-        // V8 can inline, where one site for all would call through its generic Call builtin
-        if (f & ONE_INPUT) {
-          const f1 = FAST1[k];
-          if (f1 !== undefined) {
-            reach[a] = 1;
-            const oa = rec[R * a + OFF];
-            f1.backward(V, G, o, oa, oa, r0);
-            continue;
-          }
-        } else {
-          const f2 = FAST2[k];
-          if (f2 !== undefined) {
-            const b = rec[r + IN1];
-            reach[a] = 1;
-            reach[b] = 1;
-            f2.backward(V, G, o, rec[R * a + OFF], rec[R * b + OFF], r0);
-            continue;
-          }
+      if (f & LOCALS) {
+        // a one-number node whose forward pass wrote its local derivatives: no call
+        const g = G[o], a = rec[r + IN0];
+        reach[a] = 1;
+        G[rec[R * a + OFF]] += g * D[2 * id];
+        if (f & TWO_INPUTS) {
+          const b = rec[r + IN1];
+          reach[b] = 1;
+          G[rec[R * b + OFF]] += g * D[2 * id + 1];
         }
+        continue;
+      }
+      if (f & IS_SCALAR) {
+        // a 0-d node of an elementwise op without scalar code: its rule, straight on the arena
+        const a = rec[r + IN0];
         const u = UNARY[k];
         if (u) {
           reach[a] = 1;
@@ -654,5 +669,8 @@ export class Tape {
     const rec = new Int32Array(this.rec.length * 2);
     rec.set(this.rec);
     this.rec = rec;
+    const D = new Float64Array(this.D.length * 2);
+    D.set(this.D);
+    this.D = D;
   }
 }

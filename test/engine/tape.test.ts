@@ -22,6 +22,42 @@ describe('backward', () => {
     expect(h.backward(h.relu(z)).scalar(z)).toBe(0.5);
   });
 
+  it('one-number nodes: the local derivatives their forward pass wrote give the rules\' gradients', () => {
+    // the lecture's scalar cell twice, through every op with scalar code (add, sub, mul, relu, tanh)
+    const g = new Graph();
+    const wh = g.param(0.8), wi = g.param(-0.6), h0 = g.param(0.3);
+    let h = h0;
+    for (const x of [1.5, -0.4]) h = g.tanh(g.sub(g.relu(g.add(g.mul(wh, h), g.mul(wi, g.constant(x)))), g.mul(h, h)));
+    const fast = g.backward(h);
+    const sums = new Map<number, number>();
+    for (const step of g.backwardSteps(h)) {
+      step.node.inputs.forEach((input, k) => {
+        const c = step.contributions[k];
+        if (c) sums.set(input, (sums.get(input) ?? 0) + c.data[0]);
+      });
+    }
+    for (const p of [wh, wi, h0]) expect(fast.scalar(p)).toBe(sums.get(p));
+    // and by hand: h1 = tanh(relu(wh h0 + wi 1.5) - h0^2) with wh h0 + wi 1.5 = 0.24 - 0.9 < 0, so
+    // relu' = 0 and dh1/dh0 = (1 - h1^2)(0 - 2 h0); h1 = tanh(-0.09)
+    const one = new Graph();
+    const a = one.param(0.8), b = one.param(-0.6), c = one.param(0.3);
+    const h1 = one.tanh(one.sub(one.relu(one.add(one.mul(a, c), one.mul(b, one.constant(1.5)))), one.mul(c, c)));
+    const t = Math.tanh(-0.09);
+    expect(one.backward(h1).scalar(c)).toBeAllclose((1 - t * t) * -0.6, { rtol: 1e-15 });
+    expect(one.backward(h1).scalar(a)).toBe(0);
+  });
+
+  it('one-number nodes: 0 * Inf = NaN on the path, nothing from nodes off it', () => {
+    const g = new Graph();
+    const x = g.param(Infinity), w = g.param(2);
+    g.mul(x, x); // off the path to the loss: its local derivatives (Inf) must not be used
+    const m = g.mul(g.constant(0), x); // 0 * Inf = NaN
+    const grads = g.backward(g.add(g.mul(w, m), w));
+    // dL/dw = m + 1 = NaN (as in PyTorch); dL/dx = w * 0 = 0, and the off-path x * x adds nothing
+    expect(grads.scalar(w)).toBeNaN();
+    expect(grads.scalar(x)).toBe(0);
+  });
+
   it('a matrix-vector product gives 0 * Inf = NaN in every row, in the blocks and past them alike', () => {
     // W is 11 x 1 (one block of eight rows, three rows past it), x = [Inf]; the upstream gradient
     // of every row is exactly 0, so dW[i] = 0 * Inf = NaN for every i, as in PyTorch
