@@ -79,11 +79,20 @@ export const OP_ID = Object.fromEntries(OP_NAMES.map((k, i) => [k, i])) as Recor
 const UNARY = OP_DEFS.map((d) => d.unaryRule);
 const BINARY = OP_DEFS.map((d) => d.binaryRule);
 const SCALARS = OP_DEFS.map((d) => d.scalar);
-/** per op: its written-out scalar code when it is elementwise with one input, else undefined */
-const FAST1 = OP_DEFS.map((d) => (d.unaryRule ? d.scalar : undefined));
-/** per op: its written-out scalar code when it is elementwise with two inputs, else undefined */
-const FAST2 = OP_DEFS.map((d) => (d.binaryRule ? d.scalar : undefined));
 const PARAM = OP_ID.param, CONST = OP_ID.const;
+/**
+ * The scalar RNN's ops, which one-number nodes reach by the shortest path (scalar1, scalar2): two
+ * per arity, each op's scalar code called from a call site of its own. V8 inlines a call that has
+ * only ever seen one function and calls through a generic builtin one that has seen several, which
+ * for a one-number node costs more than the op's own code (callgrind: W1 -8 % instructions). Other
+ * ops with scalar code (sub) run the same code from op1Shaped/op2Shaped; the code itself stays in
+ * the op table.
+ */
+const HOT1 = [OP_ID.relu, OP_ID.tanh] as const, HOT2 = [OP_ID.mul, OP_ID.add] as const;
+/** per op: its scalar code when it is one of HOT1, else undefined */
+const FAST1 = OP_DEFS.map((d, k) => (HOT1.includes(k) ? d.scalar : undefined));
+/** per op: its scalar code when it is one of HOT2, else undefined */
+const FAST2 = OP_DEFS.map((d, k) => (HOT2.includes(k) ? d.scalar : undefined));
 
 /*
  * A node is four Int32s in one array (see Tape.rec): its flags, the offset of its values in V, and
@@ -291,7 +300,10 @@ export class Tape {
     const id = this.place(k | (fa & NEEDS_GRAD) | ONE_INPUT | IS_SCALAR | LOCALS, 1);
     const rec = this.rec;
     rec[R * id + IN0] = a;
-    fast.forward(this.V, rec[R * id + OFF], rec[R * a + OFF], 0, this.D, 2 * id, this.reluAtZero);
+    const V = this.V, D = this.D, o = rec[R * id + OFF], oa = rec[R * a + OFF], d = 2 * id, r0 = this.reluAtZero;
+    // a call site per op (see HOT1)
+    if (k === HOT1[0]) fast.forward(V, o, oa, 0, D, d, r0);
+    else fast.forward(V, o, oa, 0, D, d, r0);
     return id;
   }
 
@@ -353,7 +365,10 @@ export class Tape {
     const rec = this.rec, r = R * id;
     rec[r + IN0] = a;
     rec[r + IN1] = b;
-    fast.forward(this.V, rec[r + OFF], rec[R * a + OFF], rec[R * b + OFF], this.D, 2 * id, this.reluAtZero);
+    const V = this.V, D = this.D, o = rec[r + OFF], oa = rec[R * a + OFF], ob = rec[R * b + OFF], d = 2 * id, r0 = this.reluAtZero;
+    // a call site per op (see HOT2)
+    if (k === HOT2[0]) fast.forward(V, o, oa, ob, D, d, r0);
+    else fast.forward(V, o, oa, ob, D, d, r0);
     return id;
   }
 
