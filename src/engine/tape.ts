@@ -82,13 +82,14 @@ const SCALARS = OP_DEFS.map((d) => d.scalar);
 const PARAM = OP_ID.param, CONST = OP_ID.const;
 /**
  * The scalar RNN's ops, which one-number nodes reach by the shortest path (scalar1, scalar2): two
- * per arity, each op's scalar code called from a call site of its own. V8 inlines a call that has
- * only ever seen one function and calls through a generic builtin one that has seen several, which
- * for a one-number node costs more than the op's own code (callgrind: W1 -8 % instructions). Other
- * ops with scalar code (sub) run the same code from op1Shaped/op2Shaped; the code itself stays in
- * the op table.
+ * per arity, each op's scalar code called from a call site of its own (the second op's is the
+ * `else`, so a third op here would share it). While mul and add shared one call site, V8 called
+ * their code through its generic Call builtin; with a site each it inlines it (seen with
+ * --trace-turbo-inlining; callgrind: W1 -8 % instructions). Other ops with scalar code (sub) run
+ * the same code from op1Shaped/op2Shaped; the code itself stays in the op table.
  */
-const HOT1 = [OP_ID.relu, OP_ID.tanh] as const, HOT2 = [OP_ID.mul, OP_ID.add] as const;
+const HOT1: readonly [number, number] = [OP_ID.relu, OP_ID.tanh];
+const HOT2: readonly [number, number] = [OP_ID.mul, OP_ID.add];
 /** per op: its scalar code when it is one of HOT1, else undefined */
 const FAST1 = OP_DEFS.map((d, k) => (HOT1.includes(k) ? d.scalar : undefined));
 /** per op: its scalar code when it is one of HOT2, else undefined */
