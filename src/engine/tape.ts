@@ -435,36 +435,41 @@ export class Tape {
     return Object.assign(n, this.metaOfRun(lo));
   }
 
-  /** All gradients of `loss` (of its sum when it is not a scalar). Calling it again gives the same answer. */
+  /**
+   * All gradients of `loss` (of its sum when it is not a scalar). Calling it again gives the same
+   * answer. Only nodes on a path to `loss` pass gradients on. A node off every path keeps the 0 it
+   * starts with, so a nonzero gradient says the node is on one, and a one-number node with a zero
+   * gradient and finite local derivatives would pass on only zeros, which change no sum: only the
+   * other nodes ask reachable(), worked out once, when first asked (no mark per node on the scalar
+   * RNN's path; W1 T = 100: 4 % fewer instructions per call, callgrind).
+   */
   backward(loss: NodeId): Gradients {
     if (this.gradBuf.length < this.top) this.growGradients(Math.max(this.top, 2 * this.gradBuf.length));
-    if (this.reachBuf.length < this.count) this.reachBuf = new Uint8Array(Math.max(this.count, 2 * this.reachBuf.length));
     const G = this.gradBuf.fill(0, 0, this.top);
-    const reach = this.seed(loss, G, this.reachBuf.fill(0, 0, this.count));
+    this.seed(loss, G);
     const V = this.V, rec = this.rec, D = this.D, r0 = this.reluAtZero;
+    let reach: Uint8Array | null = null;
     for (let id = loss as number; id >= 0; id--) {
-      if (!reach[id]) continue;
       const r = R * id, f = rec[r];
       if (!(f & NEEDS_GRAD)) continue;
       const k = f & OP_MASK, o = rec[r + OFF];
       if (f & LOCALS) {
         // a one-number node whose forward pass wrote its local derivatives: no call
-        const g = G[o], a = rec[r + IN0];
-        reach[a] = 1;
-        G[rec[R * a + OFF]] += g * D[2 * id];
-        if (f & TWO_INPUTS) {
-          const b = rec[r + IN1];
-          reach[b] = 1;
-          G[rec[R * b + OFF]] += g * D[2 * id + 1];
-        }
+        const g = G[o], a = rec[r + IN0], da = D[2 * id];
+        const two = f & TWO_INPUTS, db = two ? D[2 * id + 1] : 0;
+        // 0 * da is NaN for an infinite or NaN da: passed on only from a node on a path to loss
+        if (g === 0 && (Number.isFinite(da + db) || !(reach ??= this.reachable(loss))[id])) continue;
+        G[rec[R * a + OFF]] += g * da;
+        if (two) G[rec[R * rec[r + IN1] + OFF]] += g * db;
         continue;
       }
+      // the rules below may give NaN on a zero gradient too, and a tensor's is not checked for zeros
+      if ((!(f & IS_SCALAR) || G[o] === 0) && !(reach ??= this.reachable(loss))[id]) continue;
       if (f & IS_SCALAR) {
         // a 0-d node of an elementwise op without scalar code: its rule, straight on the arena
         const a = rec[r + IN0];
         const u = UNARY[k];
         if (u) {
-          reach[a] = 1;
           const oa = rec[R * a + OFF];
           G[oa] += G[o] * u.d(V[oa], V[o], r0);
           continue;
@@ -472,8 +477,6 @@ export class Tape {
         const rule = BINARY[k];
         if (rule) {
           const b = rec[r + IN1], oa = rec[R * a + OFF], ob = rec[R * b + OFF];
-          reach[a] = 1;
-          reach[b] = 1;
           const g = G[o], x = V[oa], y = V[ob], z = V[o];
           G[oa] += g * rule.da(x, y, z, r0);
           G[ob] += g * rule.db(x, y, z, r0);
@@ -490,17 +493,33 @@ export class Tape {
         c.C[j] = G;
         c.c[j] = c.x[j];
         c.need[j] = (rec[R * input] & NEEDS_GRAD) !== 0;
-        reach[input] = 1;
       }
       def.backward(c);
     }
     return new Gradients(this, () => this.gradBuf, ++this.generation);
   }
 
+  /**
+   * Which nodes lie on a path to `loss` through nodes that need a gradient (the graph alone
+   * decides, so it may be worked out in the middle of a backward pass).
+   */
+  private reachable(loss: number): Uint8Array {
+    if (this.reachBuf.length < this.count) this.reachBuf = new Uint8Array(Math.max(this.count, 2 * this.reachBuf.length));
+    const reach = this.reachBuf.fill(0, 0, this.count), rec = this.rec;
+    reach[loss] = 1;
+    for (let id = loss; id >= 0; id--) {
+      if (!reach[id] || !(rec[R * id] & NEEDS_GRAD)) continue;
+      for (let j = 0, n = this.inputCount(id); j < n; j++) reach[this.inputAt(id, j)] = 1;
+    }
+    return reach;
+  }
+
   /** The backward pass one node at a time, in reverse topological order, with each contribution. */
   *backwardSteps(loss: NodeId): Generator<BackwardStep, Gradients> {
     const G = new Float64Array(this.top);
-    const reach = this.seed(loss, G, new Uint8Array(this.count));
+    this.seed(loss, G);
+    const reach = new Uint8Array(this.count);
+    reach[loss] = 1;
     for (let id = loss as number; id >= 0; id--) {
       const def = OP_DEFS[this.rec[R * id] & OP_MASK];
       if (!reach[id] || !this.needsGrad(id as NodeId) || def.arity === 0) continue;
@@ -564,11 +583,10 @@ export class Tape {
     return best;
   }
 
-  private seed(loss: NodeId, G: Float64Array, reach: Uint8Array): Uint8Array {
+  /** dL/dL = 1 in G. */
+  private seed(loss: NodeId, G: Float64Array): void {
     if (!(loss >= 0 && loss < this.count)) throw new Error(`backward: node ${loss} is not on this tape`);
     G.fill(1, this.offsetOf(loss), this.offsetOf(loss) + this.sizeOf(loss));
-    reach[loss] = 1;
-    return reach;
   }
 
   /** Points the shared kernel context at node `id` (its arrays only ever grow). */

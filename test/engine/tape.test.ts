@@ -58,6 +58,32 @@ describe('backward', () => {
     expect(grads.scalar(x)).toBe(0);
   });
 
+  it('a zero gradient on the path still gives 0 * Inf = NaN, through scalar code and through rules', () => {
+    // scalar code (mul): L = 0 * (w x) with x = Inf, so dL/d(w x) = 0 and dL/dw = 0 * x = NaN,
+    // dL/dx = 0 * w = 0 (PyTorch gives the same)
+    const g = new Graph();
+    const w = g.param(2), x = g.param(Infinity);
+    const grads = g.backward(g.mul(g.constant(0), g.mul(w, x)));
+    expect(grads.scalar(w)).toBeNaN();
+    expect(grads.scalar(x)).toBe(0);
+    // a rule (div has no scalar code): L = 0 * (w / z) with z = 0: d(w/z)/dw = 1/z = Inf and
+    // d(w/z)/dz = -w/z^2 = -Inf, so both gradients are 0 * (+-Inf) = NaN
+    const h = new Graph();
+    const v = h.param(2), z = h.param(0);
+    const dh = h.backward(h.mul(h.constant(0), h.div(v, z)));
+    expect(dh.scalar(v)).toBeNaN();
+    expect(dh.scalar(z)).toBeNaN();
+  });
+
+  it('a rule off the path to the loss passes nothing on, even an infinite derivative', () => {
+    const g = new Graph();
+    const w = g.param(2), z = g.param(0);
+    g.div(w, z); // d(w/z)/dw = Inf, but the loss does not depend on it
+    const grads = g.backward(g.mul(w, w));
+    expect(grads.scalar(w)).toBe(4); // d(w^2)/dw = 2w
+    expect(grads.scalar(z)).toBe(0);
+  });
+
   it('a matrix-vector product gives 0 * Inf = NaN in every row, in the blocks and past them alike', () => {
     // W is 11 x 1 (one block of eight rows, three rows past it), x = [Inf]; the upstream gradient
     // of every row is exactly 0, so dW[i] = 0 * Inf = NaN for every i, as in PyTorch
