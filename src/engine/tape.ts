@@ -94,6 +94,8 @@ const HOT2: readonly [number, number] = [OP_ID.mul, OP_ID.add];
 const FAST1 = OP_DEFS.map((d, k) => (HOT1.includes(k) ? d.scalar : undefined));
 /** per op: its scalar code when it is one of HOT2, else undefined */
 const FAST2 = OP_DEFS.map((d, k) => (HOT2.includes(k) ? d.scalar : undefined));
+/** the ops whose code has the first call site, as numbers: HOT1[0] was an array load and check per node */
+const HOT1_A = HOT1[0], HOT2_A = HOT2[0];
 
 /*
  * A node is four Int32s in one array (see Tape.rec): its flags, the offset of its values in V, and
@@ -307,7 +309,7 @@ export class Tape {
     rec[(id << SHIFT) | IN0] = a;
     const V = this.V, D = this.D, o = rec[(id << SHIFT) | OFF], oa = rec[(a << SHIFT) | OFF], d = id << 1, r0 = this.reluAtZero;
     // a call site per op (see HOT1)
-    if (k === HOT1[0]) fast.forward(V, o, oa, 0, D, d, r0);
+    if (k === HOT1_A) fast.forward(V, o, oa, 0, D, d, r0);
     else fast.forward(V, o, oa, 0, D, d, r0);
     return id;
   }
@@ -372,7 +374,7 @@ export class Tape {
     rec[r | IN1] = b;
     const V = this.V, D = this.D, o = rec[r | OFF], oa = rec[(a << SHIFT) | OFF], ob = rec[(b << SHIFT) | OFF], d = id << 1, r0 = this.reluAtZero;
     // a call site per op (see HOT2)
-    if (k === HOT2[0]) fast.forward(V, o, oa, ob, D, d, r0);
+    if (k === HOT2_A) fast.forward(V, o, oa, ob, D, d, r0);
     else fast.forward(V, o, oa, ob, D, d, r0);
     return id;
   }
