@@ -4,7 +4,7 @@
  * collection. Nodes are created in topological order, so the backward pass is a plain reverse
  * loop: no recursion.
  */
-import type { Attrs, Ctx, OpDef } from './opDef';
+import type { Attrs, Ctx, OpDef, ScalarLoops } from './opDef';
 import { NO_ATTRS } from './opDef';
 import type { OpName } from './ops';
 import { OPS, OP_NAMES } from './ops';
@@ -81,21 +81,24 @@ const BINARY = OP_DEFS.map((d) => d.binaryRule);
 const SCALARS = OP_DEFS.map((d) => d.scalar);
 const PARAM = OP_ID.param, CONST = OP_ID.const;
 /**
- * The scalar RNN's ops, which one-number nodes reach by the shortest path (scalar1, scalar2): two
- * per arity, each op's scalar code called from a call site of its own (the second op's is the
- * `else`, so a third op here would share it). While mul and add shared one call site, V8 called
- * their code through its generic Call builtin; with a site each it inlines it (seen with
- * --trace-turbo-inlining; callgrind: W1 -8 % instructions). Other ops with scalar code (sub) run
- * the same code from op1Shaped/op2Shaped; the code itself stays in the op table.
+ * The scalar RNN's ops (the hot ops), which one-number nodes reach by the shortest path (scalar1,
+ * scalar2): two per arity, each op's scalar code called from a call site of its own. While mul
+ * and add shared one call site, V8 called their code through its generic Call builtin; with a site
+ * each it inlines it (seen with --trace-turbo-inlining; callgrind: W1 -8 % instructions). The ops
+ * and their code are module constants: looking them up in arrays indexed by op cost a load, a map
+ * check and a bounds check per node (callgrind: W1 -5 % for the ops, -6 % for the code). Other
+ * ops with scalar code (sub) run the same code from op1Shaped/op2Shaped; the code itself stays in
+ * the op table.
  */
-const HOT1: readonly [number, number] = [OP_ID.relu, OP_ID.tanh];
-const HOT2: readonly [number, number] = [OP_ID.mul, OP_ID.add];
-/** per op: its scalar code when it is one of HOT1, else undefined */
-const FAST1 = OP_DEFS.map((d, k) => (HOT1.includes(k) ? d.scalar : undefined));
-/** per op: its scalar code when it is one of HOT2, else undefined */
-const FAST2 = OP_DEFS.map((d, k) => (HOT2.includes(k) ? d.scalar : undefined));
-/** the ops whose code has the first call site, as numbers: HOT1[0] was an array load and check per node */
-const HOT1_A = HOT1[0], HOT2_A = HOT2[0];
+const [HOT1_A, HOT1_B] = [OP_ID.relu, OP_ID.tanh];
+const [HOT2_A, HOT2_B] = [OP_ID.mul, OP_ID.add];
+const FWD1_A = scalarCode(HOT1_A), FWD1_B = scalarCode(HOT1_B), FWD2_A = scalarCode(HOT2_A), FWD2_B = scalarCode(HOT2_B);
+
+function scalarCode(k: number): ScalarLoops['forward'] {
+  const sc = OP_DEFS[k].scalar;
+  if (!sc) throw new Error(`${OP_NAMES[k]} is on the scalar path but has no scalar code`);
+  return sc.forward;
+}
 
 /*
  * A node is four Int32s in one array (see Tape.rec): its flags, the offset of its values in V, and
@@ -301,16 +304,16 @@ export class Tape {
 
   /** The node for elementwise op `k` on a 0-d input through the op's scalar code; -1 (and no node) otherwise. */
   private scalar1(k: number, a: NodeId): number {
-    const fast = FAST1[k], fa = this.rec[a << SHIFT];
-    if (fast === undefined || !(fa & IS_SCALAR)) return -1;
+    const fa = this.rec[a << SHIFT];
+    if ((k !== HOT1_A && k !== HOT1_B) || !(fa & IS_SCALAR)) return -1;
     // no shape rule or context to consult (small enough for V8 to inline into Graph's methods)
     const id = this.place(k | (fa & NEEDS_GRAD) | ONE_INPUT | IS_SCALAR | LOCALS, 1);
     const rec = this.rec;
     rec[(id << SHIFT) | IN0] = a;
     const V = this.V, D = this.D, o = rec[(id << SHIFT) | OFF], oa = rec[(a << SHIFT) | OFF], d = id << 1, r0 = this.reluAtZero;
-    // a call site per op (see HOT1)
-    if (k === HOT1_A) fast.forward(V, o, oa, 0, D, d, r0);
-    else fast.forward(V, o, oa, 0, D, d, r0);
+    // a call site per op (see HOT1_A above)
+    if (k === HOT1_A) FWD1_A(V, o, oa, 0, D, d, r0);
+    else FWD1_B(V, o, oa, 0, D, d, r0);
     return id;
   }
 
@@ -366,16 +369,16 @@ export class Tape {
    * node) when the op has none or an input is not 0-d. Graph's broadcasting tries it first.
    */
   protected scalar2(k: number, a: NodeId, b: NodeId): number {
-    const fast = FAST2[k], fa = this.rec[a << SHIFT], fb = this.rec[b << SHIFT];
-    if (fast === undefined || !(fa & fb & IS_SCALAR)) return -1;
+    const fa = this.rec[a << SHIFT], fb = this.rec[b << SHIFT];
+    if ((k !== HOT2_A && k !== HOT2_B) || !(fa & fb & IS_SCALAR)) return -1;
     const id = this.place(k | ((fa | fb) & NEEDS_GRAD) | TWO_INPUTS | IS_SCALAR | LOCALS, 1);
     const rec = this.rec, r = id << SHIFT;
     rec[r | IN0] = a;
     rec[r | IN1] = b;
     const V = this.V, D = this.D, o = rec[r | OFF], oa = rec[(a << SHIFT) | OFF], ob = rec[(b << SHIFT) | OFF], d = id << 1, r0 = this.reluAtZero;
-    // a call site per op (see HOT2)
-    if (k === HOT2_A) fast.forward(V, o, oa, ob, D, d, r0);
-    else fast.forward(V, o, oa, ob, D, d, r0);
+    // a call site per op (see HOT1_A above)
+    if (k === HOT2_A) FWD2_A(V, o, oa, ob, D, d, r0);
+    else FWD2_B(V, o, oa, ob, D, d, r0);
     return id;
   }
 
