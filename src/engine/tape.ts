@@ -152,13 +152,15 @@ export class Tape {
   private top = 0;
   private count = 0;
   /**
-   * Node id's record is rec[id << SHIFT .. (id + 1) << SHIFT): flags, offset, first and second input (see R).
+   * Node id's record is rec[id << SHIFT .. (id + 1) << SHIFT): flags, offset, first and second
+   * input (see R).
    * Its values are V[offset(id) .. offset(id + 1)): alloc writes the next record's offset.
    */
   private rec = new Int32Array(R * 256);
   /**
-   * D[2 id], D[2 id + 1] (D[id << 1], D[(id << 1) | 1]): the local derivatives of a one-number node of an op with scalar code
-   * (flag LOCALS), written by the forward pass, so that backward() multiplies instead of calling.
+   * D[2 id], D[2 id + 1] (written D[id << 1], D[(id << 1) | 1]): the local derivatives of a
+   * one-number node of an op with scalar code (flag LOCALS), written by the forward pass, so that
+   * backward() multiplies instead of calling.
    */
   private D = new Float64Array(2 * 256);
   /** inputs of nodes with more than two (MANY) */
@@ -329,7 +331,7 @@ export class Tape {
     const rule = UNARY[k], sc = SCALARS[k];
     if (this.top - o !== 1 || !rule) def.forward(this.load(id));
     else if (sc) {
-      sc.forward(this.V, o, oa, 0, this.D, 2 * id, this.reluAtZero);
+      sc.forward(this.V, o, oa, 0, this.D, id << 1, this.reluAtZero);
       rec[id << SHIFT] |= LOCALS;
     } else this.V[o] = rule.f(this.V[oa]);
     return id;
@@ -358,7 +360,7 @@ export class Tape {
     const rule = BINARY[k], sc = SCALARS[k];
     if (this.top - o !== 1 || !rule) def.forward(this.load(id));
     else if (sc) {
-      sc.forward(this.V, o, rec[(a << SHIFT) | OFF], rec[(b << SHIFT) | OFF], this.D, 2 * id, this.reluAtZero);
+      sc.forward(this.V, o, rec[(a << SHIFT) | OFF], rec[(b << SHIFT) | OFF], this.D, id << 1, this.reluAtZero);
       rec[id << SHIFT] |= LOCALS;
     } else this.V[o] = rule.f(this.V[rec[(a << SHIFT) | OFF]], this.V[rec[(b << SHIFT) | OFF]]);
     return id;
