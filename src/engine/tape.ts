@@ -90,8 +90,8 @@ const PARAM = OP_ID.param, CONST = OP_ID.const;
  * ops with scalar code (sub) run the same code from op1Shaped/op2Shaped; the code itself stays in
  * the op table.
  */
-const [HOT1_A, HOT1_B] = [OP_ID.relu, OP_ID.tanh];
-const [HOT2_A, HOT2_B] = [OP_ID.mul, OP_ID.add];
+const HOT1_A = OP_ID.relu, HOT1_B = OP_ID.tanh;
+const HOT2_A = OP_ID.mul, HOT2_B = OP_ID.add;
 const FWD1_A = scalarCode(HOT1_A), FWD1_B = scalarCode(HOT1_B), FWD2_A = scalarCode(HOT2_A), FWD2_B = scalarCode(HOT2_B);
 
 function scalarCode(k: number): ScalarLoops['forward'] {
@@ -107,7 +107,7 @@ function scalarCode(k: number): ScalarLoops['forward'] {
  * how many inputs it has (0-2 are in the record; MANY means ins[in0 ..] holds in1 of them),
  * whether it has a name and whether its local derivatives are in D. Field f of node id is
  * rec[(id << SHIFT) | f], and D is indexed by id << 1: with R * id + f and 2 * id, V8 checked each
- * product and sum for int32 overflow, and the W1 bench's scalar RNN took ~20 % longer.
+ * product and sum for int32 overflow, and the W1 bench's scalar RNN took ~25 % longer.
  */
 const SHIFT = 2;
 /** Int32s per record */
@@ -512,11 +512,12 @@ export class Tape {
 
   /**
    * Which nodes lie on a path to `loss` through nodes that need a gradient (the graph alone
-   * decides, so it may be worked out in the middle of a backward pass).
+   * decides, so it may be worked out in the middle of a backward pass), in `into` or the tape's
+   * reused buffer.
    */
-  private reachable(loss: number): Uint8Array {
-    if (this.reachBuf.length < this.count) this.reachBuf = new Uint8Array(Math.max(this.count, 2 * this.reachBuf.length));
-    const reach = this.reachBuf.fill(0, 0, this.count), rec = this.rec;
+  private reachable(loss: number, into?: Uint8Array): Uint8Array {
+    if (!into && this.reachBuf.length < this.count) this.reachBuf = new Uint8Array(Math.max(this.count, 2 * this.reachBuf.length));
+    const reach = (into ?? this.reachBuf).fill(0, 0, this.count), rec = this.rec;
     reach[loss] = 1;
     for (let id = loss; id >= 0; id--) {
       if (!reach[id] || !(rec[id << SHIFT] & NEEDS_GRAD)) continue;
@@ -529,8 +530,8 @@ export class Tape {
   *backwardSteps(loss: NodeId): Generator<BackwardStep, Gradients> {
     const G = new Float64Array(this.top);
     this.seed(loss, G);
-    const reach = new Uint8Array(this.count);
-    reach[loss] = 1;
+    // its own buffer: backward() may run while this generator is paused
+    const reach = this.reachable(loss, new Uint8Array(this.count));
     for (let id = loss as number; id >= 0; id--) {
       const def = OP_DEFS[this.rec[id << SHIFT] & OP_MASK];
       if (!reach[id] || !this.needsGrad(id as NodeId) || def.arity === 0) continue;
@@ -544,7 +545,6 @@ export class Tape {
         c.C[k] = bufs[k];
         c.c[k] = 0;
         c.need[k] = this.needsGrad(input);
-        reach[input] = 1;
       });
       const upstream: Tensor = { shape: this.shapeOf(id as NodeId), data: G.slice(o, o + c.n) };
       def.backward(c);
