@@ -219,7 +219,9 @@ function pathsSection(t: ExplainTrace): HTMLElement {
     s.querySelector('#path-var')!.addEventListener('change', (e) => {
       pathVar = (e.target as HTMLInputElement).value;
       save();
-      drawAll();
+      // the redraw replaces this select: not while it is still dispatching and closing its dropdown
+      // (its update then ran on a detached element: "showPopover ... on disconnected popover elements")
+      setTimeout(drawAll, 0);
     });
     section.append(s);
   }
