@@ -74,6 +74,13 @@ export class OptionsPanel<O, P> {
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     panel.onDidChangeViewState((e) => {
       this.kind.onActive?.(e.webviewPanel.active, this.last);
+      // hidden, the page is gone (panels are not kept alive when hidden): shown again, it loads
+      // anew and must say 'ready' again, or the watchdog sets it again (it stayed disarmed after
+      // the first 'ready')
+      if (!e.webviewPanel.visible) {
+        this.ready = false;
+        this.reloads = 0;
+      }
       this.watch();
     }, null, this.disposables);
     this.watch();
@@ -106,6 +113,7 @@ export class OptionsPanel<O, P> {
       this.watchdog = undefined;
       if (this.ready || !this.panel?.visible) return;
       this.reloads++;
+      console.warn(`Gradient Lens: the ${this.kind.title} panel did not say 'ready' within ${READY_TIMEOUT_MS / 1000} s; setting its page again (${this.reloads} of 2)`);
       setPage(this.panel.webview, this.extensionUri, this.kind.view, this.kind.title);
       this.watch();
     }, READY_TIMEOUT_MS);

@@ -212,7 +212,7 @@ export async function startVsCode(opts: StartOptions): Promise<VsCode> {
     page.setDefaultNavigationTimeout(60_000);
     const consoleLines: string[] = [];
     page.on('console', (m) => {
-      if (m.type() === 'error' || m.text().includes('[Extension Host]')) consoleLines.push(`${m.type()}: ${m.text()}`);
+      if (m.type() === 'error' || m.type() === 'warning' || m.text().includes('[Extension Host]')) consoleLines.push(`${m.type()}: ${m.text()}`);
     });
     page.on('pageerror', (e) => consoleLines.push(`pageerror: ${e.message}`));
 
@@ -228,6 +228,8 @@ export async function startVsCode(opts: StartOptions): Promise<VsCode> {
       serverLog,
       keep: async (screenshotName?: string) => {
         kept = true;
+        // the browser's errors and the extension host's lines, for a failure that does not repeat
+        writeFileSync(join(runDir, 'console.log'), `${consoleLines.join('\n')}\n`);
         if (screenshotName) await screenshot(page, `${screenshotName}-FAIL`).catch(() => undefined);
       },
       reload: async () => {
